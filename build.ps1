@@ -1,0 +1,146 @@
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks ParallelTools.
+.DESCRIPTION
+    Build (default): compiles Release and stages the importable module at out/ParallelTools.
+    Test:  Build, then every xunit test and every Pester spec (in a fresh pwsh against the staged
+           module); prints "tests: N passed, N failed, N skipped" and exits non-zero on any failure.
+    Demo:  Build, start the local test server, and run a first pipeline against it.
+    Bench: Build, then run the benchmark scenarios side by side with their peers and print ratios.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
+    [string] $Task = 'Build',
+
+    # Bench only: which scenarios to run (default: all).
+    [string[]] $Scenario
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'ParallelTools'
+$Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+$TestServerDll = Join-Path $Root 'tests/ParallelTools.TestServer/bin/Release/net10.0/ParallelTools.TestServer.dll'
+
+function Write-Step([string] $Message) {
+    Write-Host "==> $Message" -ForegroundColor Cyan
+}
+
+function Invoke-Native([string] $What, [scriptblock] $Command) {
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-BuildTask {
+    Write-Step 'Build: compiling the solution (Release)'
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $Root 'ParallelTools.sln') -c Release --nologo -v quiet -clp:NoSummary }
+
+    Write-Step "Build: staging the module at $ModuleOut"
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    New-Item -ItemType Directory -Path $ModuleOut | Out-Null
+    $bin = Join-Path $Root 'src/ParallelTools/bin/Release/net8.0'
+    $files = 'ParallelTools.dll', 'ParallelTools.Engine.dll', 'ParallelTools.Format.ps1xml'
+    foreach ($file in $files) { Copy-Item (Join-Path $bin $file) $ModuleOut }
+    Copy-Item (Join-Path $Root 'ParallelTools.psd1') $ModuleOut
+
+    $manifest = Test-ModuleManifest (Join-Path $ModuleOut 'ParallelTools.psd1')
+    Write-Host "    ParallelTools $($manifest.Version) staged; Test-ModuleManifest passed."
+}
+
+function Get-PesterPath {
+    Write-Step 'Test: restoring Pester 5.7.1 from NuGet'
+    Invoke-Native 'restoring Pester' { dotnet restore (Join-Path $Root 'tests/Pester/PesterPackage.csproj') --nologo -v quiet }
+    $packages = $env:NUGET_PACKAGES
+    if (-not $packages) {
+        $line = dotnet nuget locals global-packages --list
+        $packages = ($line -replace '^global-packages:\s*', '').Trim()
+    }
+    $path = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $path)) { throw "Pester was restored but $path is missing." }
+    $path
+}
+
+function Invoke-XunitTests {
+    Write-Step 'Test: xunit (dotnet test)'
+    $results = Join-Path $Out 'TestResults'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    dotnet test (Join-Path $Root 'ParallelTools.sln') -c Release --no-build --nologo `
+        --logger 'console;verbosity=normal' --logger trx --results-directory $results | Out-Host
+    $exit = $LASTEXITCODE
+    $counts = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    $trxFiles = @(Get-ChildItem $results -Filter *.trx -ErrorAction SilentlyContinue)
+    foreach ($trx in $trxFiles) {
+        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $counts.Passed += [int]$counters.passed
+        $counts.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $counts.Skipped += [int]$counters.notExecuted
+    }
+    if ($exit -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1; Write-Warning "dotnet test exited with $exit." }
+    if ($trxFiles.Count -eq 0) { $counts.Failed += 1; Write-Warning 'dotnet test wrote no results.' }
+    $counts
+}
+
+function Invoke-PesterTests([string] $PesterPath) {
+    Write-Step 'Test: Pester, in a fresh pwsh, against the staged module'
+    $summary = Join-Path $Out 'pester-summary.json'
+    if (Test-Path $summary) { Remove-Item $summary }
+    & $Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Pester/Invoke-PesterSuite.ps1') `
+        -PesterPath $PesterPath -ModulePath $ModuleOut -TestServerDll $TestServerDll -SummaryPath $summary | Out-Host
+    $exit = $LASTEXITCODE
+    if (-not (Test-Path $summary)) {
+        Write-Warning "The Pester run ended (exit code $exit) without a summary."
+        return [ordered]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $s = Get-Content $summary -Raw | ConvertFrom-Json
+    [ordered]@{ Passed = [int]$s.Passed; Failed = [int]$s.Failed; Skipped = [int]$s.Skipped }
+}
+
+function Invoke-TestTask {
+    Invoke-BuildTask
+    $pester = Get-PesterPath
+    $xunit = Invoke-XunitTests
+    $specs = Invoke-PesterTests $pester
+    $passed = $xunit.Passed + $specs.Passed
+    $failed = $xunit.Failed + $specs.Failed
+    $skipped = $xunit.Skipped + $specs.Skipped
+    Write-Host "    xunit:  $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped"
+    Write-Host "    Pester: $($specs.Passed) passed, $($specs.Failed) failed, $($specs.Skipped) skipped"
+    Write-Host "tests: $passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-DemoTask {
+    Invoke-BuildTask
+    Write-Step 'Demo: three pages from the local test server through Invoke-AsyncFetch, in input order'
+    & $Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Demo.ps1') -ModulePath $ModuleOut -TestServerDll $TestServerDll
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+function Invoke-BenchTask {
+    Invoke-BuildTask
+    Write-Step 'Bench: side by side with the peers (figures vary on a shared machine; compare ratios)'
+    $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/Bench/Invoke-Bench.ps1'),
+        '-ModulePath', $ModuleOut, '-TestServerDll', $TestServerDll)
+    if ($Scenario) { $arguments += @('-Scenario', ($Scenario -join ',')) }
+    & $Pwsh @arguments
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+Push-Location $Root
+try {
+    switch ($Task) {
+        'Build' { Invoke-BuildTask }
+        'Test' { Invoke-TestTask }
+        'Demo' { Invoke-DemoTask }
+        'Bench' { Invoke-BenchTask }
+    }
+}
+finally {
+    Pop-Location
+}

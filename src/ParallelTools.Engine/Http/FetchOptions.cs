@@ -1,0 +1,17 @@
+namespace ParallelTools.Engine.Http;
+
+/// <summary>Per-request behaviour of <see cref="Fetcher"/>.</summary>
+public sealed class FetchOptions
+{
+    /// <summary>The whole request, headers and body, must finish within this time.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Longest wait for the next piece of the body, so a stalled server cannot hang a request.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A larger body (after decompression) fails the request instead of filling memory.</summary>
+    public long MaximumResponseBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Keep the body as bytes in <see cref="FetchResult.RawContent"/> instead of decoding it.</summary>
+    public bool AsByteArray { get; init; }
+}

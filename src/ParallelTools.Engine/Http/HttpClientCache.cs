@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using System.Net;
+
+namespace ParallelTools.Engine.Http;
+
+/// <summary>
+/// One <see cref="HttpClient"/> per distinct <see cref="HttpClientSettings"/> for the life of the
+/// process, so every call in a session reuses the same connection pool.
+/// </summary>
+public static class HttpClientCache
+{
+    private static readonly ConcurrentDictionary<HttpClientSettings, Lazy<HttpClient>> Clients = new();
+
+    public static HttpClient Get(HttpClientSettings settings) =>
+        Clients.GetOrAdd(settings, s => new Lazy<HttpClient>(() => Create(s))).Value;
+
+    private static HttpClient Create(HttpClientSettings settings)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = settings.ConnectTimeout,
+            PooledConnectionLifetime = settings.PooledConnectionLifetime,
+            MaxConnectionsPerServer = settings.MaxConnectionsPerServer,
+            AutomaticDecompression = settings.AutomaticDecompression ? DecompressionMethods.All : DecompressionMethods.None,
+            // Redirects are followed by the engine, which knows which headers must not cross origins.
+            AllowAutoRedirect = false,
+            // Items must not leak cookies to each other through a shared jar.
+            UseCookies = false,
+            EnableMultipleHttp2Connections = true,
+        };
+        // Timeouts are per request and per read, owned by the engine; HttpClient's single timeout
+        // would not cover body reads anyway.
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+}

@@ -1,0 +1,28 @@
+namespace ParallelTools.Engine.Scheduling;
+
+/// <summary>How a <see cref="StreamScheduler{TItem, TResult}"/> runs its items.</summary>
+public sealed class SchedulerOptions
+{
+    /// <summary>Most items running at once.</summary>
+    public int ThrottleLimit { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Deliver outcomes in completion order instead of input order.</summary>
+    public bool Unordered { get; init; }
+
+    /// <summary>
+    /// Most items submitted but not yet delivered (running, waiting for a slot, or done and waiting
+    /// for their turn in input order). A full window makes Submit wait, which is the backpressure
+    /// that keeps memory bounded. Default: four times the throttle limit.
+    /// </summary>
+    public int? WindowSize { get; init; }
+
+    internal int EffectiveWindow => Math.Max(ThrottleLimit, WindowSize ?? checked(ThrottleLimit * 4));
+
+    internal void Validate()
+    {
+        if (ThrottleLimit < 1)
+            throw new ArgumentOutOfRangeException(nameof(ThrottleLimit), ThrottleLimit, "ThrottleLimit must be at least 1.");
+        if (WindowSize is < 1)
+            throw new ArgumentOutOfRangeException(nameof(WindowSize), WindowSize, "WindowSize must be at least 1.");
+    }
+}

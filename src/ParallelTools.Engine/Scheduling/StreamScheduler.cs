@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+
+namespace ParallelTools.Engine.Scheduling;
+
+/// <summary>
+/// Runs a stream of items through an asynchronous piece of work with bounded concurrency and hands
+/// every outcome back on the thread that calls <see cref="Submit"/> and <see cref="Complete"/>
+/// (in a cmdlet, the pipeline thread, the only one allowed to write output).
+/// </summary>
+/// <remarks>
+/// The caller's thread is the only one that touches the delivery state (<c>_pending</c>,
+/// <c>_undelivered</c>); workers only mark their entry done, queue it (unordered mode) and
+/// signal <c>_changed</c>. Every submitted item produces exactly one outcome: <see cref="Submit"/>
+/// and <see cref="Complete"/> deliver them, and after a stop <see cref="Drain"/> delivers the rest.
+/// </remarks>
+public sealed class StreamScheduler<TItem, TResult> : IDisposable
+{
+    private readonly Func<TItem, CancellationToken, Task<TResult>> _work;
+    private readonly bool _unordered;
+    private readonly int _window;
+    private readonly SemaphoreSlim _slots;
+    private readonly CancellationTokenSource _stop;
+    private readonly ManualResetEventSlim _changed = new(false);
+    private readonly Queue<Entry> _pending = new();
+    private readonly ConcurrentQueue<Entry> _completed = new();
+    private long _nextIndex;
+    private int _undelivered;
+    private int _active;
+    private int _running;
+    private bool _disposed;
+
+    public StreamScheduler(
+        Func<TItem, CancellationToken, Task<TResult>> work,
+        SchedulerOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _work = work;
+        _unordered = options.Unordered;
+        _window = options.EffectiveWindow;
+        _slots = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    }
+
+    /// <summary>Cancelled when the scheduler is stopped; the work receives it.</summary>
+    public CancellationToken StopToken => _stop.Token;
+
+    public bool IsStopped => _stop.IsCancellationRequested;
+
+    /// <summary>Items submitted so far.</summary>
+    public long Submitted => _nextIndex;
+
+    /// <summary>Items submitted whose outcome has not been delivered yet (never more than the window).</summary>
+    public int Undelivered => _undelivered;
+
+    /// <summary>Items whose work is running right now (never more than the throttle limit).</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    public int WindowSize => _window;
+
+    /// <summary>
+    /// Starts one item. Waits while the window is full, delivering outcomes meanwhile, then delivers
+    /// whatever is ready without waiting. Throws <see cref="OperationCanceledException"/> once stopped.
+    /// </summary>
+    public void Submit(TItem item, Action<Outcome<TItem, TResult>> deliver)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _stop.Token.ThrowIfCancellationRequested();
+        while (_undelivered >= _window)
+            DeliverAvailable(deliver, wait: true);
+
+        var entry = new Entry(_nextIndex++, item);
+        _undelivered++;
+        if (!_unordered)
+            _pending.Enqueue(entry);
+        Interlocked.Increment(ref _active);
+        _ = Task.Run(() => RunAsync(entry));
+
+        DeliverAvailable(deliver, wait: false);
+    }
+
+    /// <summary>Waits for every submitted item and delivers its outcome. Throws once stopped.</summary>
+    public void Complete(Action<Outcome<TItem, TResult>> deliver)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        while (_undelivered > 0)
+            DeliverAvailable(deliver, wait: true);
+    }
+
+    /// <summary>Stops: no new item starts, running work sees its token cancelled. Safe from any thread.</summary>
+    public void Stop()
+    {
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// After a stop, waits up to <paramref name="timeout"/> for running work to end and delivers the
+    /// outcome of every item not delivered yet (cancelled items carry an
+    /// <see cref="OperationCanceledException"/>). Returns false if some work did not end in time.
+    /// </summary>
+    public bool Drain(Action<Outcome<TItem, TResult>> deliver, TimeSpan timeout)
+    {
+        Stop();
+        bool ended = WaitForWorkToEnd(timeout);
+        DeliverReady(deliver);
+        return ended && _undelivered == 0;
+    }
+
+    /// <summary>Stops and waits briefly for running work to observe the cancellation.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        Stop();
+        // Work that ignores its token may still hold the source; only dispose once it has ended.
+        if (WaitForWorkToEnd(TimeSpan.FromSeconds(5)))
+            _stop.Dispose();
+    }
+
+    private async Task RunAsync(Entry entry)
+    {
+        try
+        {
+            await _slots.WaitAsync(_stop.Token).ConfigureAwait(false);
+            try
+            {
+                Interlocked.Increment(ref _running);
+                _stop.Token.ThrowIfCancellationRequested();
+                entry.Result = await _work(entry.Item, _stop.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _running);
+                _slots.Release();
+            }
+        }
+        catch (Exception ex)
+        {
+            entry.Error = ex;
+        }
+        finally
+        {
+            entry.Done = true;
+            if (_unordered)
+                _completed.Enqueue(entry);
+            Interlocked.Decrement(ref _active);
+            _changed.Set();
+        }
+    }
+
+    private void DeliverAvailable(Action<Outcome<TItem, TResult>> deliver, bool wait)
+    {
+        while (true)
+        {
+            // Reset before looking, so a completion between the look and the wait still wakes us.
+            _changed.Reset();
+            if (DeliverReady(deliver) > 0 || !wait)
+                return;
+            _changed.Wait(_stop.Token);
+        }
+    }
+
+    private int DeliverReady(Action<Outcome<TItem, TResult>> deliver)
+    {
+        int delivered = 0;
+        while (TakeReady(out var entry))
+        {
+            _undelivered--;
+            delivered++;
+            deliver(new Outcome<TItem, TResult>(entry.Index, entry.Item, entry.Result, entry.Error));
+        }
+        return delivered;
+    }
+
+    private bool TakeReady(out Entry entry)
+    {
+        if (_unordered)
+            return _completed.TryDequeue(out entry!);
+        if (_pending.TryPeek(out entry!) && entry.Done)
+        {
+            _pending.Dequeue();
+            return true;
+        }
+        return false;
+    }
+
+    private bool WaitForWorkToEnd(TimeSpan timeout) =>
+        SpinWait.SpinUntil(() => Volatile.Read(ref _active) == 0, timeout);
+
+    private sealed class Entry(long index, TItem item)
+    {
+        public long Index { get; } = index;
+        public TItem Item { get; } = item;
+        public TResult? Result { get; set; }
+        public Exception? Error { get; set; }
+        private volatile bool _done;
+        public bool Done { get => _done; set => _done = value; }
+    }
+}

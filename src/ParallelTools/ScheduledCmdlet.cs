@@ -1,0 +1,88 @@
+using System.Management.Automation;
+using ParallelTools.Engine.Scheduling;
+
+namespace ParallelTools;
+
+/// <summary>
+/// The pipeline side every ParallelTools cmdlet shares: items from ProcessRecord go into a
+/// <see cref="StreamScheduler{TItem, TResult}"/>, and outcomes come back and are written here, on the
+/// pipeline thread, the only thread allowed to write.
+/// </summary>
+/// <remarks>
+/// Three ways a run ends early, all of which stop the scheduler so in-flight work is cancelled:
+/// Ctrl+C calls <see cref="StopProcessing"/> from another thread; a downstream
+/// <c>Select-Object -First</c> makes our next write throw <see cref="PipelineStoppedException"/>
+/// without calling StopProcessing; <c>-ErrorAction Stop</c> makes WriteError throw.
+/// </remarks>
+public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
+{
+    private StreamScheduler<TItem, TResult>? _scheduler;
+    private int? _throttleLimit;
+
+    /// <summary>Most items processed at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 4096)]
+    public int ThrottleLimit
+    {
+        get => _throttleLimit ?? DefaultThrottleLimit;
+        set => _throttleLimit = value;
+    }
+
+    /// <summary>Write results in completion order instead of input order.</summary>
+    [Parameter]
+    public SwitchParameter Unordered { get; set; }
+
+    protected abstract int DefaultThrottleLimit { get; }
+
+    /// <summary>The work for one item; it runs off the pipeline thread and must honour the token.</summary>
+    protected abstract Task<TResult> RunItemAsync(TItem item, CancellationToken cancellationToken);
+
+    /// <summary>Writes one outcome: an output object, or one error whose target is the item.</summary>
+    protected abstract void WriteOutcome(Outcome<TItem, TResult> outcome);
+
+    protected override void BeginProcessing()
+    {
+        var options = new SchedulerOptions { ThrottleLimit = ThrottleLimit, Unordered = Unordered };
+        _scheduler = new StreamScheduler<TItem, TResult>(RunItemAsync, options);
+    }
+
+    /// <summary>Hands one pipeline item to the scheduler, writing whatever outcomes are ready.</summary>
+    protected void Submit(TItem item) => WhileRunning(s => s.Submit(item, Deliver));
+
+    protected override void EndProcessing() => WhileRunning(s => s.Complete(Deliver));
+
+    protected override void StopProcessing() => _scheduler?.Stop();
+
+    public void Dispose()
+    {
+        _scheduler?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private void WhileRunning(Action<StreamScheduler<TItem, TResult>> action)
+    {
+        var scheduler = _scheduler ?? throw new InvalidOperationException("BeginProcessing has not run.");
+        try
+        {
+            action(scheduler);
+        }
+        catch (OperationCanceledException) when (scheduler.IsStopped)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    private void Deliver(Outcome<TItem, TResult> outcome)
+    {
+        try
+        {
+            WriteOutcome(outcome);
+        }
+        catch
+        {
+            // The pipeline is ending (Select-Object -First, -ErrorAction Stop, Ctrl+C): cancel the rest.
+            _scheduler?.Stop();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using ParallelTools.Engine.Http;
+
+namespace ParallelTools.Engine.Tests.Http;
+
+[Collection(TestServerCollection.Name)]
+public class FetcherTests(TestServerFixture server)
+{
+    private static Fetcher Create(FetchOptions? options = null) =>
+        new(HttpClientCache.Get(new HttpClientSettings()), options ?? new FetchOptions());
+
+    [Fact]
+    public async Task Fetch_ReturnsStatusHeadersAndBody()
+    {
+        var result = await Create().FetchAsync(server.Url("/bytes?n=1000&text=1"), CancellationToken.None);
+
+        Assert.Equal(200, result.StatusCode);
+        Assert.Equal(1000, result.Length);
+        Assert.Equal(1000, result.Content!.Length);
+        Assert.StartsWith("abc", result.Content);
+        Assert.Equal("1000", result.Headers["content-length"]);
+        Assert.True(result.TimeToHeaders <= result.Elapsed);
+    }
+
+    [Fact]
+    public async Task Fetch_DecodesGzipAndChunkedBodies()
+    {
+        var gzip = await Create().FetchAsync(server.Url("/bytes?n=100000&gzip=1"), CancellationToken.None);
+        var chunked = await Create().FetchAsync(server.Url("/bytes?n=100000&chunked=1"), CancellationToken.None);
+
+        Assert.Equal(100000, gzip.Length);
+        Assert.Equal(100000, chunked.Length);
+        Assert.Equal(gzip.Content, chunked.Content);
+    }
+
+    [Fact]
+    public async Task Fetch_AsByteArray_KeepsRawBytes()
+    {
+        var result = await Create(new FetchOptions { AsByteArray = true }).FetchAsync(server.Url("/bytes?n=300"), CancellationToken.None);
+        Assert.Null(result.Content);
+        Assert.Equal(300, result.RawContent!.Length);
+    }
+
+    [Fact]
+    public async Task Fetch_ReportsErrorStatusesAsResults()
+    {
+        var result = await Create().FetchAsync(server.Url("/status/404"), CancellationToken.None);
+        Assert.Equal(404, result.StatusCode);
+        Assert.False(result.IsSuccessStatusCode);
+    }
+
+    [Theory]
+    [InlineData("not a url", "not an absolute URL")]
+    [InlineData("ftp://host/file", "scheme 'ftp'")]
+    [InlineData("", "empty")]
+    public async Task Fetch_RejectsInputThatIsNotAnHttpUrl(string input, string reason)
+    {
+        var error = await Assert.ThrowsAsync<InvalidUrlException>(() => Create().FetchAsync(input, CancellationToken.None));
+        Assert.Contains(reason, error.Message);
+        Assert.Contains($"'{input}'", error.Message);
+    }
+
+    [Fact]
+    public async Task Fetch_RefusedConnection_IsAConnectionFailureNamingTheUrl()
+    {
+        var error = await Assert.ThrowsAsync<FetchException>(() => Create().FetchAsync("http://127.0.0.1:1/x", CancellationToken.None));
+        Assert.Equal(FetchFailure.Connection, error.Failure);
+        Assert.StartsWith("http://127.0.0.1:1/x", error.Message);
+    }
+
+    [Fact]
+    public async Task Fetch_ConnectionResetMidBody_IsAConnectionFailure()
+    {
+        var error = await Assert.ThrowsAsync<FetchException>(() => Create().FetchAsync(server.Url("/abort?n=100000&after=1000"), CancellationToken.None));
+        Assert.Equal(FetchFailure.Connection, error.Failure);
+    }
+
+    [Fact]
+    public async Task Fetch_SlowHeaders_FailWithTimeout()
+    {
+        var watch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<FetchException>(() =>
+            Create(new FetchOptions { Timeout = TimeSpan.FromMilliseconds(300) }).FetchAsync(server.Url("/delay?ms=10000"), CancellationToken.None));
+        Assert.Equal(FetchFailure.Timeout, error.Failure);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Fetch_StalledBody_FailsWithIdleTimeout()
+    {
+        var options = new FetchOptions { IdleTimeout = TimeSpan.FromMilliseconds(300) };
+        var error = await Assert.ThrowsAsync<FetchException>(() =>
+            Create(options).FetchAsync(server.Url("/drip?n=100&chunk=10&intervalMs=5000"), CancellationToken.None));
+        Assert.Equal(FetchFailure.Timeout, error.Failure);
+        Assert.Contains("no data arrived", error.Message);
+    }
+
+    [Theory]
+    [InlineData("/bytes?n=5000")]
+    [InlineData("/bytes?n=5000&chunked=1")]
+    [InlineData("/bytes?n=200000&gzip=1")]
+    public async Task Fetch_BodyOverTheCap_Fails(string path)
+    {
+        var options = new FetchOptions { MaximumResponseBytes = 4096 };
+        var error = await Assert.ThrowsAsync<FetchException>(() => Create(options).FetchAsync(server.Url(path), CancellationToken.None));
+        Assert.Equal(FetchFailure.BodyTooLarge, error.Failure);
+    }
+
+    [Fact]
+    public async Task Fetch_Cancelled_ThrowsOperationCanceled()
+    {
+        using var cts = new CancellationTokenSource(200);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Create().FetchAsync(server.Url("/delay?ms=10000"), cts.Token));
+    }
+
+    [Fact]
+    public async Task Fetch_DecodesTextByTheResponseCharset()
+    {
+        var page = await Create().FetchAsync(server.Url("/page/2"), CancellationToken.None);
+        Assert.Equal("text/html", page.ContentType);
+        Assert.Contains("Page 2", page.Content);
+    }
+
+    [Fact]
+    public void SameSettings_ShareOneClient_DifferentSettingsDoNot()
+    {
+        var a = HttpClientCache.Get(new HttpClientSettings());
+        var b = HttpClientCache.Get(new HttpClientSettings());
+        var c = HttpClientCache.Get(new HttpClientSettings { ConnectTimeout = TimeSpan.FromSeconds(3) });
+        Assert.Same(a, b);
+        Assert.NotSame(a, c);
+    }
+}

@@ -1,0 +1,27 @@
+using ParallelTools.TestServer;
+
+namespace ParallelTools.Engine.Tests;
+
+/// <summary>One in-process test server on 127.0.0.1 shared by the tests of a collection.</summary>
+public sealed class TestServerFixture : IAsyncLifetime
+{
+    private TestServerHost? _host;
+
+    public Uri BaseUri => _host!.BaseUri;
+
+    public string Url(string pathAndQuery) => new Uri(BaseUri, pathAndQuery).ToString();
+
+    public async Task InitializeAsync() => _host = await TestServerHost.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+            await _host.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class TestServerCollection : ICollectionFixture<TestServerFixture>
+{
+    public const string Name = "test server";
+}

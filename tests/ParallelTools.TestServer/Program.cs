@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace ParallelTools.TestServer;
+
+/// <summary>
+/// dotnet ParallelTools.TestServer.dll [--port N] [--file-root DIR] [--exit-on-stdin-eof]
+/// Prints "listening http://127.0.0.1:PORT/" then "listening-h2 http://127.0.0.1:PORT2/" and serves
+/// until Ctrl+C, SIGTERM, or (with --exit-on-stdin-eof) the end of stdin, so a dying parent takes it down.
+/// </summary>
+internal static class Program
+{
+    private const string Usage = "usage: ParallelTools.TestServer [--port N] [--file-root DIR] [--exit-on-stdin-eof]";
+
+    private static async Task<int> Main(string[] args)
+    {
+        int port = 0;
+        string? fileRoot = null;
+        bool exitOnStdinEof = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535:
+                    i++;
+                    break;
+                case "--file-root" when i + 1 < args.Length:
+                    fileRoot = args[++i];
+                    break;
+                case "--exit-on-stdin-eof":
+                    exitOnStdinEof = true;
+                    break;
+                default:
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+
+        TestServerHost host;
+        try
+        {
+            host = await TestServerHost.StartAsync(port, fileRoot);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stopped = new ManualResetEventSlim();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.TrySetResult();
+        };
+        // Without a registration the runtime lets SIGTERM kill the process before anything is disposed.
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        });
+        // Any other exit path: the process ends once this handler returns, so give Main time to dispose the host.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            stop.TrySetResult();
+            stopped.Wait(TimeSpan.FromSeconds(5));
+        };
+
+        try
+        {
+            await using (host)
+            {
+                Console.Out.WriteLine($"listening {host.BaseUri}");
+                Console.Out.WriteLine($"listening-h2 {host.Http2BaseUri}");
+                Console.Out.Flush();
+                if (exitOnStdinEof)
+                    _ = Task.Run(() => { DrainStdin(); stop.TrySetResult(); });
+                await stop.Task;
+            }
+        }
+        finally
+        {
+            stopped.Set();
+        }
+        return 0;
+    }
+
+    private static void DrainStdin()
+    {
+        using var stdin = Console.OpenStandardInput();
+        var buffer = new byte[256];
+        while (stdin.Read(buffer) > 0)
+        {
+        }
+    }
+}
