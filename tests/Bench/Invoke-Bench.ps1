@@ -22,7 +22,7 @@ function Write-Ratios($Rows) {
     $ours = $Rows[0]
     $Rows | ForEach-Object {
         $_ | Add-Member -NotePropertyName 'OursIsFaster' -NotePropertyValue ([math]::Round($ours.PerSecond / $_.PerSecond, 2)) -PassThru
-    } | Format-Table -AutoSize | Out-Host
+    } | Format-Table Peer, Items, Seconds, PerSecond, OursIsFaster -AutoSize | Out-String -Width 240 | Out-Host
 }
 
 $server = Start-TestServer -Dll $TestServerDll

@@ -14,24 +14,8 @@ Measure-Run 'ForEach-Object -Parallel { Invoke-WebRequest } -ThrottleLimit 64' $
 
 $python = Get-Command python3 -ErrorAction SilentlyContinue
 if ($python) {
-    $script = @'
-import sys, http.client, threading
-from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
-urls = sys.stdin.read().split()
-local = threading.local()
-def get(url):
-    parts = urlsplit(url)
-    conn = getattr(local, "conn", None)
-    if conn is None:
-        conn = local.conn = http.client.HTTPConnection(parts.hostname, parts.port)
-    conn.request("GET", parts.path + "?" + parts.query)
-    return len(conn.getresponse().read())
-with ThreadPoolExecutor(64) as pool:
-    print(sum(1 for _ in pool.map(get, urls)))
-'@
     Measure-Run 'python3 ThreadPoolExecutor(64) + http.client keep-alive' $count {
-        [int]($urls -join "`n" | & $python.Source -c $script)
+        [int]($urls -join "`n" | & $python.Source (Join-Path $PSScriptRoot 'fetch_threads.py') 64)
     }
 }
 
@@ -41,7 +25,7 @@ if ($curl) {
     $urls | ForEach-Object { "url = `"$_`"`noutput = `"/dev/null`"" } | Set-Content $config
     try {
         Measure-Run 'curl --parallel --parallel-max 64' $count {
-            & $curl.Source --silent --parallel --parallel-max 64 --config $config --write-out "%{http_code}\n" | Where-Object { $_ -eq '200' } | Measure-Object | ForEach-Object Count
+            & $curl.Source --silent --no-progress-meter --parallel --parallel-max 64 --config $config --write-out "%{http_code}\n" | Where-Object { $_ -eq '200' } | Measure-Object | ForEach-Object Count
         }
     }
     finally {
