@@ -14,8 +14,8 @@ internal static partial class Endpoints
         GET  /drip[?n=1024][&chunk=64][&intervalMs=100]        headers now, then n bytes in chunks with pauses
         GET  /status/{code}[?retryAfter=S][&retryAfterDate=S]  that status, body "status {code}"
         GET  /flaky?key=K[&failures=1][&code=503][&retryAfter=S][&retryAfterDate=S]  first failures requests fail
-        GET  /flaky/count?key=K                                requests seen for K
-        GET  /redirect[?n=1][&code=302][&to=/bytes?n=16]       chain of n redirects ending at to
+        GET  /flaky/count?key=K                                number of /flaky requests seen for K
+        GET  /redirect[?n=1][&code=302][&to=/bytes?n=16]       n redirects in a row, the last one to "to"
         GET  /redirect-loop                                    redirects to itself forever
         GET  /redirect-to?url=URL[&code=302]                   redirects to any URL
         ANY  /echo                                             JSON of the request
@@ -24,7 +24,7 @@ internal static partial class Endpoints
         GET  /filehash/{name}[?size=1048576][&version=1]       hex SHA-256 of that file
         GET  /static/{path}                                    files under --file-root, with Range
         GET  /disposition?name=F[&n=64][&star=1][&fallback=F2] Content-Disposition: attachment
-        GET  /abort[?n=1024][&after=n/2]                       Content-Length n, then reset after after bytes
+        GET  /abort[?n=1024][&after=n/2][&reset=1]             Content-Length n, connection ends after "after" bytes (reset=1: TCP RST)
         GET  /page/{i}                                         HTML page, longer for larger i
         """;
 
@@ -32,7 +32,7 @@ internal static partial class Endpoints
     {
         app.Use(HandleErrors);
 
-        app.MapGet("/", context => context.Response.WriteAsync(Index));
+        app.MapGet("/", context => context.Response.WriteAsync(Index + "\n"));
 
         app.MapMethods("/bytes", GetAndHead, Bytes);
         app.MapGet("/delay", Delay);
@@ -59,7 +59,7 @@ internal static partial class Endpoints
         app.MapGet("/page/{i:int}", Page);
     }
 
-    // Bad query values become 400; a client going away mid-request is not an error.
+    // Bad query values become 400; a request aborted mid-way (client gone, server stopping) is not an error.
     private static async Task HandleErrors(HttpContext context, RequestDelegate next)
     {
         try
@@ -74,6 +74,8 @@ internal static partial class Endpoints
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
+            // Also on server shutdown: never let a cut-short response go out as an empty 200.
+            context.Abort();
         }
     }
 

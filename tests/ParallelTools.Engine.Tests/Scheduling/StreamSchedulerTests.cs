@@ -32,9 +32,11 @@ public class StreamSchedulerTests
     {
         using var slowStarted = new ManualResetEventSlim();
         using var releaseSlow = new ManualResetEventSlim();
+        using var fastDone = new CountdownEvent(9);
         using var scheduler = Create((i, ct) => Task.Run(() =>
         {
             if (i == 0) { slowStarted.Set(); releaseSlow.Wait(ct); }
+            else fastDone.Signal();
             return i;
         }, ct), throttle: 4, unordered: true);
         var seen = new List<int>();
@@ -43,7 +45,7 @@ public class StreamSchedulerTests
         Assert.True(slowStarted.Wait(TimeSpan.FromSeconds(10)));
         for (int i = 1; i < 10; i++)
             scheduler.Submit(i, o => seen.Add(o.Item));
-        Assert.True(SpinWait.SpinUntil(() => scheduler.Running == 1, TimeSpan.FromSeconds(10)));
+        Assert.True(fastDone.Wait(TimeSpan.FromSeconds(10)));
         Thread.Sleep(200); // let the fast items finish queueing their outcomes
         releaseSlow.Set();
         scheduler.Complete(o => seen.Add(o.Item));
