@@ -9,10 +9,23 @@ internal static class ErrorRecords
     public static ErrorRecord ForFetch(string url, Exception error) => error switch
     {
         InvalidUrlException e => new ErrorRecord(e, "ParallelTools.InvalidUrl", ErrorCategory.InvalidArgument, url),
+        HttpStatusException e => new ErrorRecord(e, "ParallelTools.HttpStatus", StatusCategory(e.StatusCode), url),
         FetchException { Failure: FetchFailure.Timeout } e => new ErrorRecord(e, "ParallelTools.Timeout", ErrorCategory.OperationTimeout, url),
         FetchException { Failure: FetchFailure.BodyTooLarge } e => new ErrorRecord(e, "ParallelTools.BodyTooLarge", ErrorCategory.LimitsExceeded, url),
+        FetchException { Failure: FetchFailure.Redirect } e => new ErrorRecord(e, "ParallelTools.Redirect", ErrorCategory.InvalidOperation, url),
+        System.Text.Json.JsonException e => new ErrorRecord(e, "ParallelTools.InvalidJson", ErrorCategory.InvalidData, url),
         FetchException e => new ErrorRecord(e, "ParallelTools.ConnectionFailed", ErrorCategory.ConnectionError, url),
         OperationCanceledException e => new ErrorRecord(e, "ParallelTools.Cancelled", ErrorCategory.OperationStopped, url),
-        _ => new ErrorRecord(error, "ParallelTools.Failed", ErrorCategory.NotSpecified, url),
+        ArgumentException or FormatException => new ErrorRecord(error, "ParallelTools.InvalidInput", ErrorCategory.InvalidArgument, url),
+        _ => new ErrorRecord(error, "ParallelTools.Failed", ErrorCategory.InvalidOperation, url),
+    };
+
+    private static ErrorCategory StatusCategory(int status) => status switch
+    {
+        401 or 403 => ErrorCategory.PermissionDenied,
+        404 or 410 => ErrorCategory.ObjectNotFound,
+        408 or 504 => ErrorCategory.OperationTimeout,
+        >= 500 => ErrorCategory.ResourceUnavailable,
+        _ => ErrorCategory.InvalidOperation,
     };
 }

@@ -17,7 +17,9 @@ namespace ParallelTools;
 public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
 {
     private StreamScheduler<TItem, TResult>? _scheduler;
+    private ProgressReporter? _progress;
     private int? _throttleLimit;
+    private bool _inputEnded;
 
     /// <summary>Most items processed at once.</summary>
     [Parameter]
@@ -37,19 +39,27 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
     /// <summary>The work for one item; it runs off the pipeline thread and must honour the token.</summary>
     protected abstract Task<TResult> RunItemAsync(TItem item, CancellationToken cancellationToken);
 
-    /// <summary>Writes one outcome: an output object, or one error whose target is the item.</summary>
-    protected abstract void WriteOutcome(Outcome<TItem, TResult> outcome);
+    /// <summary>Writes one outcome: an output object, or one error whose target is the item. Returns false for an error.</summary>
+    protected abstract bool WriteOutcome(Outcome<TItem, TResult> outcome);
 
     protected override void BeginProcessing()
     {
         var options = new SchedulerOptions { ThrottleLimit = ThrottleLimit, Unordered = Unordered };
         _scheduler = new StreamScheduler<TItem, TResult>(RunItemAsync, options);
+        bool showProgress = GetVariableValue("ProgressPreference") is not ActionPreference.SilentlyContinue;
+        _progress = new ProgressReporter(this, MyInvocation.MyCommand.Name, showProgress);
+        _scheduler.Heartbeat = ReportProgress;
     }
 
     /// <summary>Hands one pipeline item to the scheduler, writing whatever outcomes are ready.</summary>
     protected void Submit(TItem item) => WhileRunning(s => s.Submit(item, Deliver));
 
-    protected override void EndProcessing() => WhileRunning(s => s.Complete(Deliver));
+    protected override void EndProcessing()
+    {
+        _inputEnded = true;
+        WhileRunning(s => s.Complete(Deliver));
+        _progress?.Complete();
+    }
 
     protected override void StopProcessing() => _scheduler?.Stop();
 
@@ -76,7 +86,8 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
     {
         try
         {
-            WriteOutcome(outcome);
+            _progress!.Count(WriteOutcome(outcome));
+            ReportProgress();
         }
         catch
         {
@@ -84,5 +95,11 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
             _scheduler?.Stop();
             throw;
         }
+    }
+
+    private void ReportProgress()
+    {
+        if (_scheduler is { IsStopped: false } s)
+            _progress?.ReportIfDue(s.Running, _inputEnded ? s.Submitted : null);
     }
 }

@@ -9,6 +9,11 @@ public sealed class TestServerFixture : IAsyncLifetime
 
     public Uri BaseUri => _host!.BaseUri;
 
+    /// <summary>The same server over HTTP/2 cleartext (prior knowledge), on another port.</summary>
+    public Uri Http2BaseUri => _host!.Http2BaseUri;
+
+    public int Port => _host!.Port;
+
     public string Url(string pathAndQuery) => new Uri(BaseUri, pathAndQuery).ToString();
 
     public async Task InitializeAsync() => _host = await TestServerHost.StartAsync();

@@ -39,14 +39,14 @@ internal static partial class Endpoints
         app.MapGet("/drip", Drip);
         app.MapGet("/abort", Abort);
 
-        app.MapMethods("/status/{code:int}", GetAndHead, Status);
+        app.Map("/status/{code:int}", Status);
         var flakyCounters = new ConcurrentDictionary<string, int>();
-        app.MapMethods("/flaky", GetAndHead, context => Flaky(context, flakyCounters));
+        app.Map("/flaky", context => Flaky(context, flakyCounters));
         app.MapGet("/flaky/count", context => FlakyCount(context, flakyCounters));
 
         app.MapMethods("/redirect", GetAndHead, Redirect);
         app.MapMethods("/redirect-loop", GetAndHead, RedirectLoop);
-        app.MapMethods("/redirect-to", GetAndHead, RedirectTo);
+        app.Map("/redirect-to", RedirectTo);
 
         app.Map("/echo", Echo);
 

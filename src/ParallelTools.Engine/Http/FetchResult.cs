@@ -26,6 +26,9 @@ public sealed class FetchResult
     public TimeSpan TimeToHeaders { get; init; }
     public int Attempts { get; init; } = 1;
 
+    /// <summary>The parsed JSON body, when -AsJson asked for it.</summary>
+    public object? Json { get; set; }
+
     public bool IsSuccessStatusCode => StatusCode is >= 200 and <= 299;
 
     public HttpStatusCode Status => (HttpStatusCode)StatusCode;

@@ -1,65 +1,177 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Text;
 
 namespace ParallelTools.Engine.Http;
 
-/// <summary>Fetches one URL into a <see cref="FetchResult"/>.</summary>
+/// <summary>
+/// Fetches one URL into a <see cref="FetchResult"/>: retries by the <see cref="RetryPolicy"/>, follows
+/// redirects by the <see cref="RedirectPolicy"/>, reads the body with a cap and timeouts.
+/// </summary>
 public sealed class Fetcher(HttpClient client, FetchOptions options)
 {
-    public async Task<FetchResult> FetchAsync(string url, CancellationToken cancellationToken)
+    private readonly HostLimiter? _hostLimiter = options.PerHostLimit is int n ? new HostLimiter(n) : null;
+
+    public async Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
-        Uri uri = UrlParser.Parse(url);
+        Uri uri = UrlParser.Parse(request.Url);
+        string shownUrl = UrlRedactor.Redact(request.Url);
+        var headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase);
+        uri = MoveUserInfoToAuthorization(uri, headers);
         long started = Stopwatch.GetTimestamp();
+
+        for (int attempt = 1; ; attempt++)
+        {
+            TimeSpan? delay;
+            try
+            {
+                var result = await AttemptAsync(uri, shownUrl, request, headers, started, attempt, cancellationToken).ConfigureAwait(false);
+                if (result.IsSuccessStatusCode || !RetryPolicy.IsRetryableStatus(result.StatusCode))
+                    return result;
+                delay = options.Retry.NextDelay(attempt, request.Method, result.StatusCode, RetryAfter(result));
+                if (delay is null)
+                    return result;
+            }
+            catch (FetchException ex) when (RetryPolicy.IsRetryableFailure(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                delay = options.Retry.NextDelay(attempt, request.Method, null, null);
+                if (delay is null)
+                    throw ex.WithAttempts(attempt);
+            }
+            await Task.Delay(delay.Value, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<FetchResult> AttemptAsync(
+        Uri uri, string shownUrl, FetchRequest request, Dictionary<string, string> headers,
+        long started, int attempt, CancellationToken cancellationToken)
+    {
+        // Waiting for a per-host slot does not count against the timeout, which starts after it.
+        using var hostSlot = _hostLimiter is null ? null : await _hostLimiter.AcquireAsync(uri, cancellationToken).ConfigureAwait(false);
         using var whole = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         whole.CancelAfter(options.Timeout);
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        var visited = new HashSet<Uri> { uri };
+        var method = request.Method;
+        byte[]? body = request.Body;
+        Uri current = uri;
         try
         {
-            using var response = await client
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, whole.Token)
-                .ConfigureAwait(false);
-            TimeSpan timeToHeaders = Stopwatch.GetElapsedTime(started);
-            byte[] body = await BodyReader
-                .ReadAsync(response.Content, options.MaximumResponseBytes, options.IdleTimeout, whole.Token)
-                .ConfigureAwait(false);
-            return new FetchResult
+            for (int hops = 0; ; hops++)
             {
-                Url = url,
-                FinalUrl = (response.RequestMessage?.RequestUri ?? uri).ToString(),
-                StatusCode = (int)response.StatusCode,
-                ReasonPhrase = response.ReasonPhrase,
-                HttpVersion = response.Version,
-                Headers = ResponseHeaders.Flatten(response),
-                ContentType = response.Content.Headers.ContentType?.MediaType,
-                Content = options.AsByteArray ? null : TextDecoder.Decode(body, response.Content.Headers.ContentType?.CharSet),
-                RawContent = options.AsByteArray ? body : null,
-                Length = body.LongLength,
-                TimeToHeaders = timeToHeaders,
-                Elapsed = Stopwatch.GetElapsedTime(started),
-            };
+                using var message = BuildMessage(current, method, headers, body, request.ContentType);
+                using var response = await client
+                    .SendAsync(message, HttpCompletionOption.ResponseHeadersRead, whole.Token)
+                    .ConfigureAwait(false);
+                if (RedirectPolicy.IsRedirect(response.StatusCode) && options.Redirect.MaximumRedirection > 0)
+                {
+                    Uri next = options.Redirect.Next(current, response.Headers.Location, hops, visited);
+                    var nextMethod = RedirectPolicy.NextMethod(response.StatusCode, method);
+                    if (nextMethod != method)
+                        body = null;
+                    if (!RedirectPolicy.SameOrigin(current, next))
+                        RemoveSecrets(headers);
+                    visited.Add(next);
+                    (current, method) = (next, nextMethod);
+                    continue;
+                }
+                TimeSpan timeToHeaders = Stopwatch.GetElapsedTime(started);
+                byte[] content = await BodyReader
+                    .ReadAsync(response.Content, options.MaximumResponseBytes, options.IdleTimeout, whole.Token)
+                    .ConfigureAwait(false);
+                return new FetchResult
+                {
+                    Url = shownUrl,
+                    FinalUrl = UrlRedactor.Redact(current),
+                    StatusCode = (int)response.StatusCode,
+                    ReasonPhrase = response.ReasonPhrase,
+                    HttpVersion = response.Version,
+                    Headers = ResponseHeaders.Flatten(response),
+                    ContentType = response.Content.Headers.ContentType?.MediaType,
+                    Content = options.AsByteArray ? null : TextDecoder.Decode(content, response.Content.Headers.ContentType?.CharSet),
+                    RawContent = options.AsByteArray ? content : null,
+                    Length = content.LongLength,
+                    TimeToHeaders = timeToHeaders,
+                    Elapsed = Stopwatch.GetElapsedTime(started),
+                    Attempts = attempt,
+                };
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new FetchException(url, FetchFailure.Timeout,
+            throw new FetchException(shownUrl, FetchFailure.Timeout,
                 $"the request did not finish within the timeout of {options.Timeout.TotalSeconds:0.###} s");
         }
         catch (TimeoutException ex)
         {
-            throw new FetchException(url, FetchFailure.Timeout, ex.Message, ex);
+            throw new FetchException(shownUrl, FetchFailure.Timeout, ex.Message, ex);
         }
         catch (BodyTooLargeException ex)
         {
-            throw new FetchException(url, FetchFailure.BodyTooLarge, ex.Message, ex);
+            throw new FetchException(shownUrl, FetchFailure.BodyTooLarge, ex.Message, ex);
+        }
+        catch (RedirectException ex)
+        {
+            throw new FetchException(shownUrl, FetchFailure.Redirect, ex.Message, ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new FetchException(url, FetchFailure.Connection, Describe(ex), ex);
+            throw new FetchException(shownUrl, FetchFailure.Connection, Describe(ex), ex);
         }
         catch (IOException ex)
         {
-            throw new FetchException(url, FetchFailure.Connection, $"the connection failed while reading the body ({ex.Message})", ex);
+            throw new FetchException(shownUrl, FetchFailure.Connection, $"the connection failed while reading the body ({ex.Message})", ex);
         }
     }
+
+    private HttpRequestMessage BuildMessage(Uri uri, HttpMethod method, Dictionary<string, string> headers, byte[]? body, string? contentType)
+    {
+        var message = new HttpRequestMessage(method, uri)
+        {
+            Version = options.HttpVersion,
+            // h2c needs prior knowledge; over https the version is negotiated and may fall back.
+            VersionPolicy = uri.Scheme == Uri.UriSchemeHttp && options.HttpVersion >= HttpVersion.Version20
+                ? HttpVersionPolicy.RequestVersionExact
+                : HttpVersionPolicy.RequestVersionOrLower,
+        };
+        if (body is not null)
+        {
+            message.Content = new ByteArrayContent(body);
+            if (contentType is not null)
+                message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+        foreach (var (name, value) in headers)
+        {
+            if (!message.Headers.TryAddWithoutValidation(name, value))
+                message.Content?.Headers.TryAddWithoutValidation(name, value);
+        }
+        return message;
+    }
+
+    private void RemoveSecrets(Dictionary<string, string> headers)
+    {
+        foreach (var name in headers.Keys.Where(options.Redirect.IsSecret).ToList())
+            headers.Remove(name);
+    }
+
+    /// <summary>user:password@ in the URL becomes Basic authorization, and leaves the URL.</summary>
+    private static Uri MoveUserInfoToAuthorization(Uri uri, Dictionary<string, string> headers)
+    {
+        if (string.IsNullOrEmpty(uri.UserInfo))
+            return uri;
+        if (!headers.ContainsKey("Authorization"))
+        {
+            string credentials = Uri.UnescapeDataString(uri.UserInfo);
+            headers["Authorization"] = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials));
+        }
+        return new UriBuilder(uri) { UserName = "", Password = "" }.Uri;
+    }
+
+    private static RetryConditionHeaderValue? RetryAfter(FetchResult result) =>
+        result.Headers.TryGetValue("Retry-After", out var value) && RetryConditionHeaderValue.TryParse(value, out var parsed)
+            ? parsed
+            : null;
 
     private static string Describe(HttpRequestException ex) =>
         ex.InnerException is SocketException socket

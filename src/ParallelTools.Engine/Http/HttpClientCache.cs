@@ -27,7 +27,11 @@ public static class HttpClientCache
             // Items must not leak cookies to each other through a shared jar.
             UseCookies = false,
             EnableMultipleHttp2Connections = true,
+            UseProxy = settings.Proxy is not null,
+            Proxy = settings.Proxy is null ? null : new WebProxy(settings.Proxy),
         };
+        if (settings.SkipCertificateCheck)
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         // Timeouts are per request and per read, owned by the engine; HttpClient's single timeout
         // would not cover body reads anyway.
         return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };

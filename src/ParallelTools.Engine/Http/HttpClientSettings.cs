@@ -12,8 +12,14 @@ public sealed record HttpClientSettings
     public TimeSpan PooledConnectionLifetime { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Per origin; the engine's own limits sit below it.</summary>
-    public int MaxConnectionsPerServer { get; init; } = 256;
+    public int MaxConnectionsPerServer { get; init; } = 1024;
 
-    /// <summary>gzip, deflate and brotli are decoded transparently.</summary>
+    /// <summary>gzip, deflate and brotli are decoded transparently (the body cap applies to decoded bytes).</summary>
     public bool AutomaticDecompression { get; init; } = true;
+
+    /// <summary>A proxy for every request, or null to use none.</summary>
+    public Uri? Proxy { get; init; }
+
+    /// <summary>Accept any server certificate. Dangerous: only for test servers you control.</summary>
+    public bool SkipCertificateCheck { get; init; }
 }

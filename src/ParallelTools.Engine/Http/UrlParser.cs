@@ -19,7 +19,7 @@ public static class UrlParser
 
 /// <summary>The input could not be used as an http(s) URL.</summary>
 public sealed class InvalidUrlException(string url, string reason)
-    : ArgumentException($"'{url}' is not a valid http or https URL: {reason}.")
+    : ArgumentException($"'{UrlRedactor.Redact(url)}' is not a valid http or https URL: {reason}.")
 {
-    public string Url { get; } = url;
+    public string Url { get; } = UrlRedactor.Redact(url);
 }

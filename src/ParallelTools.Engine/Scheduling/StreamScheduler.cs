@@ -61,6 +61,14 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
     public int WindowSize => _window;
 
     /// <summary>
+    /// Called on the caller's thread about every <see cref="HeartbeatInterval"/> while it waits, so it
+    /// can report progress even when no outcome arrives.
+    /// </summary>
+    public Action? Heartbeat { get; set; }
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
     /// Starts one item. Waits while the window is full, delivering outcomes meanwhile, then delivers
     /// whatever is ready without waiting. Throws <see cref="OperationCanceledException"/> once stopped.
     /// </summary>
@@ -165,7 +173,8 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
             _changed.Reset();
             if (DeliverReady(deliver) > 0 || !wait)
                 return;
-            _changed.Wait(_stop.Token);
+            if (!_changed.Wait(HeartbeatInterval, _stop.Token))
+                Heartbeat?.Invoke();
         }
     }
 
