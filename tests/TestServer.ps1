@@ -17,7 +17,10 @@ function Start-TestServer {
         $process.Kill($true)
         throw "The test server did not report its address (got '$($firstLine.Result)')."
     }
-    [pscustomobject]@{ BaseUri = $Matches[1]; Process = $process }
+    $baseUri = $Matches[1]
+    $secondLine = $process.StandardOutput.ReadLine()
+    $http2BaseUri = if ($secondLine -match '^listening-h2 (http://\S+?)/?$') { $Matches[1] }
+    [pscustomobject]@{ BaseUri = $baseUri; Http2BaseUri = $http2BaseUri; Process = $process }
 }
 
 function Stop-TestServer {

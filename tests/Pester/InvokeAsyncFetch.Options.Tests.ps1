@@ -1,0 +1,211 @@
+# Invoke-AsyncFetch: what is sent, how failures, retries, redirects and bodies are handled, progress.
+BeforeAll {
+    . (Join-Path $PSScriptRoot '../TestServer.ps1')
+    Import-Module $env:PARALLELTOOLS_MODULE -Force
+    $script:Server = Start-TestServer
+    $script:Base = $Server.BaseUri
+    $script:Port = ([uri]$Base).Port
+
+    function Get-Echo($Result) { $Result.Content | ConvertFrom-Json -AsHashtable }
+    function New-Key { [guid]::NewGuid().ToString('n') }
+}
+
+AfterAll {
+    Stop-TestServer $Server
+}
+
+Describe 'Invoke-AsyncFetch requests' {
+    It 'sends -Method, -Headers, -Body and -ContentType' {
+        $r = Invoke-AsyncFetch "$Base/echo" -Method Put -Headers @{ 'X-Trace' = 'abc' } -Body '{"n":1}' -ContentType 'application/json'
+        $echo = Get-Echo $r
+        $echo.method | Should -Be 'PUT'
+        $echo.body | Should -Be '{"n":1}'
+        $echo.headers['X-Trace'] | Should -Be 'abc'
+        $echo.headers['Content-Type'] | Should -BeLike 'application/json*'
+    }
+
+    It 'sends a ParallelTools user agent by default, and -UserAgent when given' {
+        (Get-Echo (Invoke-AsyncFetch "$Base/echo")).headers['User-Agent'] | Should -BeLike 'ParallelTools/*'
+        (Get-Echo (Invoke-AsyncFetch "$Base/echo" -UserAgent 'probe/1')).headers['User-Agent'] | Should -Be 'probe/1'
+    }
+
+    It 'takes Url, Method, Headers and Body per row from Import-Csv' {
+        $csv = Join-Path $TestDrive 'requests.csv'
+        @(
+            [pscustomobject]@{ Url = "$Base/echo"; Method = 'GET'; Headers = ''; Body = '' }
+            [pscustomobject]@{ Url = "$Base/echo"; Method = 'POST'; Headers = '{"X-Row":"2"}'; Body = 'row two' }
+        ) | Export-Csv $csv
+        $results = Import-Csv $csv | Invoke-AsyncFetch
+        $first, $second = $results | ForEach-Object { Get-Echo $_ }
+        $first.method | Should -Be 'GET'
+        $second.method | Should -Be 'POST'
+        $second.body | Should -Be 'row two'
+        $second.headers['X-Row'] | Should -Be '2'
+    }
+
+    It 'sends a bearer token only over https unless -AllowUnencryptedAuthentication' {
+        $token = ConvertTo-SecureString 'tok-123' -AsPlainText -Force
+        $null = Invoke-AsyncFetch "$Base/echo" -Authentication Bearer -Token $token -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Message | Should -BeLike '*unencrypted*'
+        $errs[0].Exception.Message | Should -Not -BeLike '*tok-123*'
+
+        $r = Invoke-AsyncFetch "$Base/echo" -Authentication Bearer -Token $token -AllowUnencryptedAuthentication
+        (Get-Echo $r).headers['Authorization'] | Should -Be 'Bearer tok-123'
+    }
+
+    It 'sends -Credential as Basic authorization' {
+        $credential = [pscredential]::new('ann', (ConvertTo-SecureString 'pw' -AsPlainText -Force))
+        $r = Invoke-AsyncFetch "$Base/echo" -Credential $credential -AllowUnencryptedAuthentication
+        (Get-Echo $r).headers['Authorization'] | Should -Be ('Basic ' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('ann:pw')))
+    }
+
+    It 'never shows credentials from the URL in results or errors' {
+        $r = Invoke-AsyncFetch "http://ann:s3cret@127.0.0.1:$Port/echo"
+        ($r | Out-String) + $r.Url + $r.FinalUrl | Should -Not -BeLike '*s3cret*'
+        $null = Invoke-AsyncFetch 'http://ann:s3cret@127.0.0.1:1/' -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].Exception.Message | Should -Not -BeLike '*s3cret*'
+        $errs[0].TargetObject | Should -Not -BeLike '*s3cret*'
+    }
+
+    It 'goes through -Proxy' {
+        $r = Invoke-AsyncFetch 'http://proxied.invalid/echo' -Proxy $Base
+        (Get-Echo $r).headers['Host'] | Should -Be 'proxied.invalid'
+    }
+
+    It 'speaks HTTP/2 with -HttpVersion 2.0' {
+        $r = Invoke-AsyncFetch "$($Server.Http2BaseUri)/bytes?n=10" -HttpVersion 2.0
+        $r.HttpVersion | Should -Be ([version]'2.0')
+    }
+
+    It 'warns loudly with -SkipCertificateCheck' {
+        $null = Invoke-AsyncFetch "$Base/bytes?n=1" -SkipCertificateCheck -WarningVariable warnings 3>$null
+        $warnings[0] | Should -BeLike '*NOT checked*'
+    }
+}
+
+Describe 'Invoke-AsyncFetch errors, retries and redirects' {
+    It 'makes an HTTP error status a non-terminating error carrying the status and the item' {
+        $urls = "$Base/status/404", "$Base/bytes?n=1", "$Base/status/500"
+        $results = $urls | Invoke-AsyncFetch -ErrorVariable errs -ErrorAction SilentlyContinue
+        @($results).Count | Should -Be 1
+        $errs.TargetObject | Should -Be @($urls[0], $urls[2])
+        $errs[0].Exception.StatusCode | Should -Be 404
+        $errs[0].Exception.Message | Should -BeLike '*404*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $errs[1].Exception.Response.StatusCode | Should -Be 500
+    }
+
+    It 'outputs error statuses as ordinary results with -SkipHttpErrorCheck' {
+        $results = "$Base/status/404", "$Base/status/503" | Invoke-AsyncFetch -SkipHttpErrorCheck -ErrorVariable errs
+        $errs.Count | Should -Be 0
+        $results.StatusCode | Should -Be @(404, 503)
+    }
+
+    It 'retries with -MaximumRetryCount and records the attempts' {
+        $key = New-Key
+        $r = Invoke-AsyncFetch "$Base/flaky?key=$key&failures=2" -MaximumRetryCount 3 -RetryIntervalSec 0.01
+        $r.StatusCode | Should -Be 200
+        $r.Attempts | Should -Be 3
+    }
+
+    It 'does not retry 404' {
+        $null = Invoke-AsyncFetch "$Base/status/404" -MaximumRetryCount 3 -RetryIntervalSec 0.01 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].Exception.Response.Attempts | Should -Be 1
+    }
+
+    It 'follows redirects up to -MaximumRedirection, and reports loops' {
+        (Invoke-AsyncFetch "$Base/redirect?n=3").FinalUrl | Should -BeLike '*/bytes?n=16'
+        $null = Invoke-AsyncFetch "$Base/redirect?n=3" -MaximumRedirection 2 -ErrorVariable tooMany -ErrorAction SilentlyContinue
+        $tooMany[0].Exception.Message | Should -BeLike '*too many redirects*'
+        $null = Invoke-AsyncFetch "$Base/redirect-loop" -ErrorVariable loop -ErrorAction SilentlyContinue
+        $loop[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.Redirect*'
+        $loop[0].Exception.Message | Should -BeLike '*redirect loop*'
+    }
+
+    It 'drops -SecretHeader and Authorization on a redirect to another origin' {
+        $target = [uri]::EscapeDataString("http://localhost:$Port/echo")
+        $r = Invoke-AsyncFetch "$Base/redirect-to?url=$target" -Headers @{ 'X-Api-Key' = 'k'; Authorization = 'Bearer t'; 'X-Plain' = 'p' } -SecretHeader 'X-Api-Key'
+        $headers = (Get-Echo $r).headers
+        $headers.Keys | Should -Not -Contain 'X-Api-Key'
+        $headers.Keys | Should -Not -Contain 'Authorization'
+        $headers['X-Plain'] | Should -Be 'p'
+    }
+
+    It 'caps the body with -MaximumResponseBytes, compressed or not' {
+        $urls = "$Base/bytes?n=5000", "$Base/bytes?n=500000&gzip=1", "$Base/bytes?n=100"
+        $results = $urls | Invoke-AsyncFetch -MaximumResponseBytes 4096 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $results.Length | Should -Be 100
+        $errs.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'ParallelTools.BodyTooLarge*' }
+        $errs.Count | Should -Be 2
+    }
+
+    It 'ends a stalled body with -IdleTimeoutSec' {
+        $null = Invoke-AsyncFetch "$Base/drip?n=100&chunk=10&intervalMs=4000" -IdleTimeoutSec 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.Timeout*'
+        $errs[0].Exception.Message | Should -BeLike '*no data arrived*'
+    }
+
+    It 'lets -PerHostLimit bound the requests to one origin' {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $null = 1..4 | ForEach-Object { "$Base/delay?ms=400&i=$_" } | Invoke-AsyncFetch -PerHostLimit 1
+        $watch.Elapsed.TotalSeconds | Should -BeGreaterThan 1.5
+    }
+}
+
+Describe 'Invoke-AsyncFetch bodies' {
+    It 'parses JSON bodies with -AsJson' {
+        $r = Invoke-AsyncFetch "$Base/echo?x=1" -Method Post -Body 'hello' -AsJson
+        $r.method | Should -Be 'POST'
+        $r.body | Should -Be 'hello'
+        $r.headers.'User-Agent' | Should -BeLike 'ParallelTools/*'
+    }
+
+    It 'reports a body that is not JSON as that item''s error with -AsJson' {
+        $null = Invoke-AsyncFetch "$Base/page/1" -AsJson -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.InvalidJson*'
+    }
+
+    It 'keeps raw bytes with -AsByteArray' {
+        $r = Invoke-AsyncFetch "$Base/bytes?n=300" -AsByteArray
+        $r.RawContent.Length | Should -Be 300
+        $r.Content | Should -BeNullOrEmpty
+    }
+
+    It 'decodes text by the response charset' {
+        (Invoke-AsyncFetch "$Base/page/2").Content | Should -Match '<title>Page 2</title>'
+    }
+}
+
+Describe 'Invoke-AsyncFetch progress' {
+    BeforeAll {
+        function Invoke-WithProgress([string] $Preference) {
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript({
+                        param($ModulePath, $Base, $Preference)
+                        $ProgressPreference = $Preference
+                        Import-Module $ModulePath
+                        1..12 | ForEach-Object { "$Base/delay?ms=250&i=$_" } | Invoke-AsyncFetch -ThrottleLimit 2 | Out-Null
+                    }).AddArgument($env:PARALLELTOOLS_MODULE).AddArgument($Base).AddArgument($Preference)
+                $null = $ps.Invoke()
+                , @($ps.Streams.Progress)
+            }
+            finally { $ps.Dispose() }
+        }
+    }
+
+    It 'writes one throttled overall record on a run longer than a second, and completes it' {
+        $records = Invoke-WithProgress 'Continue'
+        $records.Count | Should -BeGreaterThan 0
+        # 1.5 s at four updates a second at most, plus the completion record.
+        $records.Count | Should -BeLessOrEqual 8
+        ($records.ActivityId | Select-Object -Unique) | Should -Be 0
+        $records[0].StatusDescription | Should -Match '\d+ done, \d+ in flight, \d+ failed, [\d.]+/s'
+        $records[-1].RecordType | Should -Be 'Completed'
+    }
+
+    It 'writes no progress when $ProgressPreference is SilentlyContinue' {
+        (Invoke-WithProgress 'SilentlyContinue').Count | Should -Be 0
+    }
+}
