@@ -49,6 +49,11 @@ function Invoke-BuildTask {
     foreach ($file in $files) { Copy-Item (Join-Path $bin $file) $ModuleOut }
     Copy-Item (Join-Path $Root 'ParallelTools.psd1') $ModuleOut
 
+    Write-Step 'Build: generating MAML help from the cmdlets and src/ParallelTools/Help'
+    & $Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'src/ParallelTools/Help/New-MamlHelp.ps1') `
+        -ModulePath $ModuleOut -HelpSourcePath (Join-Path $Root 'src/ParallelTools/Help')
+    if ($LASTEXITCODE -ne 0) { throw 'Help generation failed.' }
+
     $manifest = Test-ModuleManifest (Join-Path $ModuleOut 'ParallelTools.psd1')
     Write-Host "    ParallelTools $($manifest.Version) staged; Test-ModuleManifest passed."
 }

@@ -193,12 +193,12 @@ public class FetcherPolicyTests(TestServerFixture server)
     [Fact]
     public async Task PerHostLimit_Bounds_AndWaitingDoesNotCountAgainstTheTimeout()
     {
-        // One at a time, three requests of 0.6 s take 1.8 s, longer than the 1 s timeout of each.
-        var fetcher = Create(new FetchOptions { PerHostLimit = 1, Timeout = TimeSpan.FromSeconds(1) });
+        // One at a time, eight requests of 0.3 s take 2.4 s, longer than the 2 s timeout of each.
+        var fetcher = Create(new FetchOptions { PerHostLimit = 1, Timeout = TimeSpan.FromSeconds(2) });
         var watch = Stopwatch.StartNew();
-        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => fetcher.FetchAsync(server.Url($"/delay?ms=600&i={i}"), default)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => fetcher.FetchAsync(server.Url($"/delay?ms=300&i={i}"), default)));
         Assert.All(results, r => Assert.Equal(200, r.StatusCode));
-        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.7), $"three requests at one per host took only {watch.Elapsed}");
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(2.3), $"eight requests at one per host took only {watch.Elapsed}");
     }
 
     [Fact]

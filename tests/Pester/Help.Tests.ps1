@@ -1,0 +1,55 @@
+# Every cmdlet's help is complete, and every example in it runs against the test server.
+BeforeDiscovery {
+    Import-Module $env:PARALLELTOOLS_MODULE -Force
+    $script:Commands = @(Get-Command -Module ParallelTools -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } })
+    $script:Examples = foreach ($command in Get-Command -Module ParallelTools -CommandType Cmdlet) {
+        $n = 0
+        foreach ($example in (Get-Help $command.Name -Full).examples.example) {
+            $n++
+            @{ Name = $command.Name; Number = $n; Code = $example.code }
+        }
+    }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot '../TestServer.ps1')
+    Import-Module $env:PARALLELTOOLS_MODULE -Force
+    $script:Server = Start-TestServer
+    $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+}
+
+AfterAll {
+    Stop-TestServer $Server
+}
+
+Describe 'Help for <Name>' -ForEach $Commands {
+    BeforeAll {
+        $script:Help = Get-Help $Name -Full
+    }
+
+    It 'has a synopsis and a description' {
+        $Help.Synopsis | Should -Not -BeLike "*$Name*[<]*"
+        $Help.Synopsis.Length | Should -BeGreaterThan 20
+        ($Help.description.Text -join ' ').Length | Should -BeGreaterThan 100
+    }
+
+    It 'describes every parameter' {
+        $documented = @{}
+        foreach ($p in $Help.parameters.parameter) { $documented[$p.name] = ($p.description.Text -join ' ') }
+        foreach ($name in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $documented[$name] | Should -Not -BeNullOrEmpty -Because "-$name needs a description"
+        }
+    }
+
+    It 'has at least four examples' {
+        @($Help.examples.example).Count | Should -BeGreaterOrEqual 4
+    }
+}
+
+Describe 'Help example <Number> of <Name>' -ForEach $Examples {
+    It 'runs against the test server and produces output' {
+        $base = $Server.BaseUri
+        $output = & ([scriptblock]::Create($Code)) 6>&1 3>&1
+        @($output).Count | Should -BeGreaterThan 0
+    }
+}
