@@ -1,34 +1,34 @@
-# Many small GETs (1 KiB bodies) on loopback at concurrency 64.
+# Scenario "fetch": 5,000 GETs of a 1 KiB and of a 64 KiB body at concurrency 64, bodies read in
+# full; then 100,000 URLs streamed through Invoke-AsyncFetch | Measure-Object for peak memory.
 param([Parameter(Mandatory)] [string] $Base)
 
 $count = 5000
-$urls = 1..$count | ForEach-Object { "$Base/bytes?n=1024&i=$_" }
-$peerCount = 500    # the slow peers run a subset; requests/s is comparable
+$slowPeerCount = 1000
+$aiohttpPython = @($Python, '/usr/bin/python3') | Where-Object { $_ -and (Test-Path $_) } |
+    Where-Object { & $_ -c 'import aiohttp' 2>$null; $LASTEXITCODE -eq 0 } | Select-Object -First 1
 
-Measure-Run 'Invoke-AsyncFetch -ThrottleLimit 64' $count { ($urls | Invoke-AsyncFetch -ThrottleLimit 64 | Measure-Object).Count }
-
-$subset = $urls[0..($peerCount - 1)]
-Measure-Run 'ForEach-Object -Parallel { Invoke-WebRequest } -ThrottleLimit 64' $peerCount {
-    ($subset | ForEach-Object -Parallel { Invoke-WebRequest $_ } -ThrottleLimit 64 | Measure-Object).Count
-}
-
-$python = Get-Command python3 -ErrorAction SilentlyContinue
-if ($python) {
-    Measure-Run 'python3 ThreadPoolExecutor(64) + http.client keep-alive' $count {
-        [int]($urls -join "`n" | & $python.Source (Join-Path $PSScriptRoot 'fetch_threads.py') 64)
-    }
-}
-
-$curl = Get-Command curl -ErrorAction SilentlyContinue
-if ($curl) {
-    $config = Join-Path ([IO.Path]::GetTempPath()) "pt-bench-curl-$PID.txt"
-    $urls | ForEach-Object { "url = `"$_`"`noutput = `"/dev/null`"" } | Set-Content $config
+foreach ($size in 1024, 65536) {
+    Write-Host "--- fetch: $count GETs of $($size / 1024) KiB at concurrency 64 (ForEach-Object -Parallel: $slowPeerCount, normalised)"
+    $urlFile = Join-Path ([IO.Path]::GetTempPath()) "pt-bench-urls-$PID-$size.txt"
+    1..$count | ForEach-Object { "$Base/bytes?n=$size&i=$_" } | Set-Content $urlFile
     try {
-        Measure-Run 'curl --parallel --parallel-max 64' $count {
-            & $curl.Source --silent --no-progress-meter --parallel --parallel-max 64 --config $config --write-out "%{http_code}\n" | Where-Object { $_ -eq '200' } | Measure-Object | ForEach-Object Count
-        }
+        $rows = @(
+            Invoke-Peer 'Invoke-AsyncFetch -ThrottleLimit 64' $count @($Pwsh, '-NoProfile', '-File', (Join-Path $PSScriptRoot 'fetch_ours.ps1'), $ModulePath, $urlFile, 64)
+            Invoke-Peer 'ForEach-Object -Parallel { Invoke-WebRequest }' $slowPeerCount @($Pwsh, '-NoProfile', '-File', (Join-Path $PSScriptRoot 'fetch_foreach_parallel.ps1'), $urlFile, $slowPeerCount, 64)
+            if ($aiohttpPython) { Invoke-Peer 'python3 asyncio + aiohttp (gather, semaphore 64)' $count @($aiohttpPython, (Join-Path $PSScriptRoot 'fetch_aiohttp.py'), $urlFile, 64) }
+            else { Write-Host '  (skipped aiohttp: no python3 with aiohttp; Debian package python3-aiohttp)' }
+            Invoke-Peer 'python3 threads (64) + http.client keep-alive' $count @($Python, (Join-Path $PSScriptRoot 'fetch_threads.py'), $urlFile, 64)
+            if (Get-Command curl -ErrorAction SilentlyContinue) { Invoke-Peer 'curl --parallel --parallel-max 64' $count @('bash', (Join-Path $PSScriptRoot 'fetch_curl.sh'), $urlFile, 64) }
+        )
+        Write-Ratios $rows
     }
     finally {
-        Remove-Item $config -ErrorAction SilentlyContinue
+        Remove-Item $urlFile -ErrorAction SilentlyContinue
     }
 }
+
+Write-Host '--- fetch: 100,000 URLs streamed through Invoke-AsyncFetch | Measure-Object (peak memory)'
+$stream = "Import-Module '$ModulePath'; `$w = [Diagnostics.Stopwatch]::StartNew(); " +
+    "`$n = (1..100000 | ForEach-Object { '$Base/bytes?n=1024&i=' + `$_ } | Invoke-AsyncFetch | Measure-Object).Count; " +
+    "`"`$n `$(`$w.Elapsed.TotalSeconds)`""
+Write-Ratios @(Invoke-Peer 'Invoke-AsyncFetch, 100,000 URLs streamed' 100000 @($Pwsh, '-NoProfile', '-Command', $stream))

@@ -12,39 +12,71 @@ internal static class BodyReader
     public static async Task<byte[]> ReadAsync(
         HttpContent content, long cap, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
+        // With automatic decompression the declared length is the compressed one, and .NET drops it.
         long? declared = content.Headers.ContentLength;
-        if (declared > cap)
+        if (declared > cap || declared > Array.MaxLength)
             throw new BodyTooLargeException(cap);
 
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(idleTimeout);
         await using var stream = await content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
-        using var body = new MemoryStream(declared is > 0 ? (int)declared.Value : 0);
+        return declared is long length
+            ? await ReadKnownLengthAsync(stream, (int)length, cap, idleTimeout, idle, cancellationToken).ConfigureAwait(false)
+            : await ReadUnknownLengthAsync(stream, cap, idleTimeout, idle, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The common case: read straight into a body-sized array, no copies.
+    private static async Task<byte[]> ReadKnownLengthAsync(
+        Stream stream, int length, long cap, TimeSpan idleTimeout, CancellationTokenSource idle, CancellationToken cancellationToken)
+    {
+        byte[] body = GC.AllocateUninitializedArray<byte>(length);
+        int filled = 0;
+        while (true)
+        {
+            int read = await ReadAsync(stream, filled < length ? body.AsMemory(filled) : new byte[1], idleTimeout, idle, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+                return filled == length ? body : body[..filled];
+            if (filled >= length)
+                throw new BodyTooLargeException(cap); // more than the server declared: never trust it
+            filled += read;
+        }
+    }
+
+    private static async Task<byte[]> ReadUnknownLengthAsync(
+        Stream stream, long cap, TimeSpan idleTimeout, CancellationTokenSource idle, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream();
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
         try
         {
             while (true)
             {
-                int read;
-                try
-                {
-                    read = await stream.ReadAsync(buffer.AsMemory(0, ReadSize), idle.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new TimeoutException($"no data arrived for {idleTimeout.TotalSeconds:0.###} s while reading the body");
-                }
+                int read = await ReadAsync(stream, buffer.AsMemory(0, ReadSize), idleTimeout, idle, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                     return body.ToArray();
                 if (body.Length + read > cap)
                     throw new BodyTooLargeException(cap);
                 body.Write(buffer, 0, read);
-                idle.CancelAfter(idleTimeout);
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async ValueTask<int> ReadAsync(
+        Stream stream, Memory<byte> into, TimeSpan idleTimeout, CancellationTokenSource idle, CancellationToken cancellationToken)
+    {
+        try
+        {
+            int read = await stream.ReadAsync(into, idle.Token).ConfigureAwait(false);
+            idle.CancelAfter(idleTimeout);
+            return read;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no data arrived for {idleTimeout.TotalSeconds:0.###} s while reading the body");
         }
     }
 }

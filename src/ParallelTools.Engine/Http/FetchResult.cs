@@ -13,11 +13,21 @@ public sealed class FetchResult
     public required IReadOnlyDictionary<string, string> Headers { get; init; }
     public string? ContentType { get; init; }
 
-    /// <summary>The body decoded as text by the response charset (UTF-8 when none is given).</summary>
-    public string? Content { get; init; }
+    private string? _content;
 
-    /// <summary>The raw body, when bytes were asked for instead of text.</summary>
-    public byte[]? RawContent { get; init; }
+    /// <summary>
+    /// The body decoded as text by the response charset (UTF-8 when none is given); null when bytes
+    /// were asked for. Decoded on first use: a text copy of a large body is made only if read.
+    /// </summary>
+    public string? Content => AsText ? _content ??= TextDecoder.Decode(RawContent, Charset) : null;
+
+    /// <summary>The raw body (after decompression).</summary>
+    public required byte[] RawContent { get; init; }
+
+    /// <summary>The charset the response declared, if any.</summary>
+    public string? Charset { get; init; }
+
+    internal bool AsText { get; init; } = true;
 
     /// <summary>Bytes of body received (after decompression).</summary>
     public long Length { get; init; }
