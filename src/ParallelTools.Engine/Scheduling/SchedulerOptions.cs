@@ -16,12 +16,17 @@ public sealed class SchedulerOptions
     /// </summary>
     public int? WindowSize { get; init; }
 
+    /// <summary>Most objects one running item may have written and not yet had taken; then it waits.</summary>
+    public int OutputBufferSize { get; init; } = 1024;
+
     internal int EffectiveWindow => Math.Max(ThrottleLimit, WindowSize ?? checked(ThrottleLimit * 4));
 
     internal void Validate()
     {
         if (ThrottleLimit < 1)
             throw new ArgumentOutOfRangeException(nameof(ThrottleLimit), ThrottleLimit, "ThrottleLimit must be at least 1.");
+        if (OutputBufferSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(OutputBufferSize), OutputBufferSize, "OutputBufferSize must be at least 1.");
         if (WindowSize is < 1)
             throw new ArgumentOutOfRangeException(nameof(WindowSize), WindowSize, "WindowSize must be at least 1.");
     }

@@ -5,7 +5,9 @@ namespace ParallelTools.Engine.Scheduling;
 /// <summary>
 /// Runs a stream of items through an asynchronous piece of work with bounded concurrency and hands
 /// every outcome back on the thread that calls <see cref="Submit"/> and <see cref="Complete"/>
-/// (in a cmdlet, the pipeline thread, the only one allowed to write output).
+/// (in a cmdlet, the pipeline thread, the only one allowed to write output). Work may also write
+/// any number of objects while it runs (<see cref="ItemOutputs"/>); they are handed back before the
+/// item's outcome, in input order too unless unordered.
 /// </summary>
 /// <remarks>
 /// The caller's thread is the only one that touches the delivery state (<c>_pending</c>,
@@ -15,22 +17,37 @@ namespace ParallelTools.Engine.Scheduling;
 /// </remarks>
 public sealed class StreamScheduler<TItem, TResult> : IDisposable
 {
-    private readonly Func<TItem, CancellationToken, Task<TResult>> _work;
+    private readonly Func<TItem, ItemOutputs, CancellationToken, Task<TResult>> _work;
     private readonly bool _unordered;
     private readonly int _window;
+    private readonly int _outputCapacity;
+    private readonly bool _writesOutputs = true;
+    private ItemOutputs? _noOutputs;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stop;
     private readonly ManualResetEventSlim _changed = new(false);
     private readonly Queue<Entry> _pending = new();
     private readonly ConcurrentQueue<Entry> _completed = new();
+    private readonly ConcurrentQueue<Entry> _wroteOutput = new();
     private long _nextIndex;
     private int _undelivered;
     private int _active;
     private int _running;
     private bool _disposed;
 
+    /// <summary>For work that produces one result per item.</summary>
     public StreamScheduler(
         Func<TItem, CancellationToken, Task<TResult>> work,
+        SchedulerOptions options,
+        CancellationToken cancellationToken = default)
+        : this(WithoutOutputs(work), options, cancellationToken)
+    {
+        _writesOutputs = false;
+    }
+
+    /// <summary>For work that may also write objects while it runs.</summary>
+    public StreamScheduler(
+        Func<TItem, ItemOutputs, CancellationToken, Task<TResult>> work,
         SchedulerOptions options,
         CancellationToken cancellationToken = default)
     {
@@ -38,6 +55,7 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _work = work;
+        _outputCapacity = options.OutputBufferSize;
         _unordered = options.Unordered;
         _window = options.EffectiveWindow;
         _slots = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
@@ -72,29 +90,34 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
     /// Starts one item. Waits while the window is full, delivering outcomes meanwhile, then delivers
     /// whatever is ready without waiting. Throws <see cref="OperationCanceledException"/> once stopped.
     /// </summary>
-    public void Submit(TItem item, Action<Outcome<TItem, TResult>> deliver)
+    public void Submit(TItem item, Action<Outcome<TItem, TResult>> deliver, Action<TItem, object?>? deliverOutput = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _stop.Token.ThrowIfCancellationRequested();
+        var sink = new Sink(deliver, deliverOutput);
         while (_undelivered >= _window)
-            DeliverAvailable(deliver, wait: true);
+            DeliverAvailable(sink, wait: true);
 
         var entry = new Entry(_nextIndex++, item);
+        entry.Outputs = _writesOutputs
+            ? new ItemOutputs(_outputCapacity, _unordered ? () => OutputWritten(entry) : _changed.Set, _stop.Token)
+            : _noOutputs ??= new ItemOutputs(1, () => { }, _stop.Token);
         _undelivered++;
         if (!_unordered)
             _pending.Enqueue(entry);
         Interlocked.Increment(ref _active);
         _ = Task.Run(() => RunAsync(entry));
 
-        DeliverAvailable(deliver, wait: false);
+        DeliverAvailable(sink, wait: false);
     }
 
     /// <summary>Waits for every submitted item and delivers its outcome. Throws once stopped.</summary>
-    public void Complete(Action<Outcome<TItem, TResult>> deliver)
+    public void Complete(Action<Outcome<TItem, TResult>> deliver, Action<TItem, object?>? deliverOutput = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var sink = new Sink(deliver, deliverOutput);
         while (_undelivered > 0)
-            DeliverAvailable(deliver, wait: true);
+            DeliverAvailable(sink, wait: true);
     }
 
     /// <summary>Stops: no new item starts, running work sees its token cancelled. Safe from any thread.</summary>
@@ -114,11 +137,11 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
     /// outcome of every item not delivered yet (cancelled items carry an
     /// <see cref="OperationCanceledException"/>). Returns false if some work did not end in time.
     /// </summary>
-    public bool Drain(Action<Outcome<TItem, TResult>> deliver, TimeSpan timeout)
+    public bool Drain(Action<Outcome<TItem, TResult>> deliver, TimeSpan timeout, Action<TItem, object?>? deliverOutput = null)
     {
         Stop();
         bool ended = WaitForWorkToEnd(timeout);
-        DeliverReady(deliver);
+        DeliverReady(new Sink(deliver, deliverOutput));
         return ended && _undelivered == 0;
     }
 
@@ -143,7 +166,7 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
             {
                 Interlocked.Increment(ref _running);
                 _stop.Token.ThrowIfCancellationRequested();
-                entry.Result = await _work(entry.Item, _stop.Token).ConfigureAwait(false);
+                entry.Result = await _work(entry.Item, entry.Outputs!, _stop.Token).ConfigureAwait(false);
             }
             finally
             {
@@ -165,41 +188,81 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
         }
     }
 
-    private void DeliverAvailable(Action<Outcome<TItem, TResult>> deliver, bool wait)
+    private void OutputWritten(Entry entry)
+    {
+        _wroteOutput.Enqueue(entry);
+        _changed.Set();
+    }
+
+    private void DeliverAvailable(Sink sink, bool wait)
     {
         while (true)
         {
             // Reset before looking, so a completion between the look and the wait still wakes us.
             _changed.Reset();
-            if (DeliverReady(deliver) > 0 || !wait)
+            if (DeliverReady(sink) > 0 || !wait)
                 return;
             if (!_changed.Wait(HeartbeatInterval, _stop.Token))
                 Heartbeat?.Invoke();
         }
     }
 
-    private int DeliverReady(Action<Outcome<TItem, TResult>> deliver)
+    private int DeliverReady(Sink sink)
     {
         int delivered = 0;
-        while (TakeReady(out var entry))
+        if (_unordered)
         {
-            _undelivered--;
-            delivered++;
-            deliver(new Outcome<TItem, TResult>(entry.Index, entry.Item, entry.Result, entry.Error));
+            // Outputs in the order they were written, then each finished item after its own outputs.
+            while (_wroteOutput.TryDequeue(out var writer))
+            {
+                if (writer.Outputs!.TryTake(out var value))
+                {
+                    delivered++;
+                    sink.Output(writer.Item, value);
+                }
+            }
+            while (_completed.TryDequeue(out var entry))
+            {
+                delivered += DeliverOutputs(entry, sink);
+                delivered += DeliverOutcome(entry, sink);
+            }
+            return delivered;
+        }
+
+        while (_pending.TryPeek(out var head))
+        {
+            bool done = head.Done; // read before draining: outputs written before Done are then all visible
+            delivered += DeliverOutputs(head, sink);
+            if (!done)
+                break;
+            _pending.Dequeue();
+            delivered += DeliverOutcome(head, sink);
         }
         return delivered;
     }
 
-    private bool TakeReady(out Entry entry)
+    private static int DeliverOutputs(Entry entry, Sink sink)
     {
-        if (_unordered)
-            return _completed.TryDequeue(out entry!);
-        if (_pending.TryPeek(out entry!) && entry.Done)
+        int delivered = 0;
+        while (entry.Outputs!.TryTake(out var value))
         {
-            _pending.Dequeue();
-            return true;
+            delivered++;
+            sink.Output(entry.Item, value);
         }
-        return false;
+        return delivered;
+    }
+
+    private int DeliverOutcome(Entry entry, Sink sink)
+    {
+        _undelivered--;
+        sink.Deliver(new Outcome<TItem, TResult>(entry.Index, entry.Item, entry.Result, entry.Error));
+        return 1;
+    }
+
+    private static Func<TItem, ItemOutputs, CancellationToken, Task<TResult>> WithoutOutputs(Func<TItem, CancellationToken, Task<TResult>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return (item, _, cancellationToken) => work(item, cancellationToken);
     }
 
     private bool WaitForWorkToEnd(TimeSpan timeout) =>
@@ -211,7 +274,14 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
         public TItem Item { get; } = item;
         public TResult? Result { get; set; }
         public Exception? Error { get; set; }
+        public ItemOutputs? Outputs { get; set; }
         private volatile bool _done;
         public bool Done { get => _done; set => _done = value; }
+    }
+
+    private readonly record struct Sink(Action<Outcome<TItem, TResult>> Deliver, Action<TItem, object?>? DeliverOutput)
+    {
+        public void Output(TItem item, object? value) =>
+            (DeliverOutput ?? throw new InvalidOperationException("Work wrote outputs, but no one takes them."))(item, value);
     }
 }
