@@ -20,6 +20,7 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
     private ProgressReporter? _progress;
     private int? _throttleLimit;
     private bool _inputEnded;
+    private bool _completed;
 
     /// <summary>Most items processed at once.</summary>
     [Parameter]
@@ -36,36 +37,74 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
 
     protected abstract int DefaultThrottleLimit { get; }
 
+    /// <summary>True when the work writes objects while it runs (<see cref="RunItemAsync(TItem, ItemOutputs, CancellationToken)"/>).</summary>
+    protected virtual bool WritesOutputs => false;
+
     /// <summary>The work for one item; it runs off the pipeline thread and must honour the token.</summary>
-    protected abstract Task<TResult> RunItemAsync(TItem item, CancellationToken cancellationToken);
+    protected virtual Task<TResult> RunItemAsync(TItem item, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Override one of the RunItemAsync methods.");
+
+    /// <summary>The work for one item that writes objects as it runs (when <see cref="WritesOutputs"/>).</summary>
+    protected virtual Task<TResult> RunItemAsync(TItem item, ItemOutputs outputs, CancellationToken cancellationToken) =>
+        RunItemAsync(item, cancellationToken);
 
     /// <summary>Writes one outcome: an output object, or one error whose target is the item. Returns false for an error.</summary>
     protected abstract bool WriteOutcome(Outcome<TItem, TResult> outcome);
 
+    /// <summary>Writes one object an item wrote while it ran.</summary>
+    protected virtual void WriteItemOutput(TItem item, object? value) => WriteObject(value);
+
+    protected virtual SchedulerOptions CreateSchedulerOptions() =>
+        new() { ThrottleLimit = ThrottleLimit, Unordered = Unordered };
+
+    /// <summary>Releases what the cmdlet holds beyond the scheduler (workers, runspaces).</summary>
+    protected virtual void ReleaseResources()
+    {
+    }
+
     protected override void BeginProcessing()
     {
-        var options = new SchedulerOptions { ThrottleLimit = ThrottleLimit, Unordered = Unordered };
-        _scheduler = new StreamScheduler<TItem, TResult>(RunItemAsync, options);
+        var options = CreateSchedulerOptions();
+        _scheduler = WritesOutputs
+            ? new StreamScheduler<TItem, TResult>((Func<TItem, ItemOutputs, CancellationToken, Task<TResult>>)RunItemAsync, options)
+            : new StreamScheduler<TItem, TResult>((Func<TItem, CancellationToken, Task<TResult>>)RunItemAsync, options);
         bool showProgress = GetVariableValue("ProgressPreference") is not ActionPreference.SilentlyContinue;
         _progress = new ProgressReporter(this, MyInvocation.MyCommand.Name, showProgress);
         _scheduler.Heartbeat = ReportProgress;
     }
 
     /// <summary>Hands one pipeline item to the scheduler, writing whatever outcomes are ready.</summary>
-    protected void Submit(TItem item) => WhileRunning(s => s.Submit(item, Deliver));
+    protected void Submit(TItem item) => WhileRunning(s => s.Submit(item, Deliver, DeliverOutput));
 
     protected override void EndProcessing()
     {
         _inputEnded = true;
-        WhileRunning(s => s.Complete(Deliver));
+        WhileRunning(s => s.Complete(Deliver, DeliverOutput));
+        _completed = true;
         _progress?.Complete();
     }
 
-    protected override void StopProcessing() => _scheduler?.Stop();
+    protected override void StopProcessing()
+    {
+        _scheduler?.Stop();
+        StopWork();
+    }
+
+    /// <summary>Stops work the scheduler's token does not reach by itself (kills worker processes). Any thread.</summary>
+    protected virtual void StopWork()
+    {
+    }
 
     public void Dispose()
     {
+        if (!_completed)
+        {
+            // Stopped, or ended by an error: cancel and kill rather than wait for anything.
+            _scheduler?.Stop();
+            StopWork();
+        }
         _scheduler?.Dispose();
+        ReleaseResources();
         GC.SuppressFinalize(this);
     }
 
@@ -93,6 +132,21 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
         {
             // The pipeline is ending (Select-Object -First, -ErrorAction Stop, Ctrl+C): cancel the rest.
             _scheduler?.Stop();
+            StopWork();
+            throw;
+        }
+    }
+
+    private void DeliverOutput(TItem item, object? value)
+    {
+        try
+        {
+            WriteItemOutput(item, value);
+        }
+        catch
+        {
+            _scheduler?.Stop();
+            StopWork();
             throw;
         }
     }

@@ -1,0 +1,31 @@
+using ParallelTools.Engine.Scheduling;
+
+namespace ParallelTools.Engine.Workers;
+
+/// <summary>One item waiting for, or held by, a worker of a <see cref="WorkerPool"/>.</summary>
+internal sealed class PendingItem(object? item, ItemOutputs outputs)
+{
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public object? Item { get; } = item;
+    public ItemOutputs Outputs { get; } = outputs;
+    public int Attempts { get; set; } = 1;
+
+    /// <summary>The last item of the batch it was sent in: its end frees room for another batch.</summary>
+    public bool EndsBatch { get; set; }
+
+    public bool TimedOut { get; set; }
+
+    public Task Task => _completion.Task;
+
+    /// <summary>The item's one outcome; later calls are ignored.</summary>
+    public void Complete(Exception? error)
+    {
+        if (error is null)
+            _completion.TrySetResult();
+        else if (error is OperationCanceledException)
+            _completion.TrySetCanceled();
+        else
+            _completion.TrySetException(error);
+    }
+}

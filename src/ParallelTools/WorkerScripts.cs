@@ -1,0 +1,55 @@
+namespace ParallelTools;
+
+/// <summary>The PowerShell that runs inside each worker (a pwsh process, or a runspace).</summary>
+internal static class WorkerScripts
+{
+    /// <summary>
+    /// Once per worker: defines the <c>$using:</c> values and the argument list as global variables
+    /// (each value passed as its own argument, so it keeps a level of serialisation depth), sets the
+    /// caller's stream preferences and imports modules. Outputs the worker's process id.
+    /// </summary>
+    public const string Setup = """
+        param([string[]] $Names, [int] $ArgumentCount, [string[]] $Modules, [hashtable] $Preferences)
+        for ($i = 0; $i -lt $Names.Count; $i++) { Set-Variable -Name $Names[$i] -Value $args[$i] -Scope Global }
+        $__ptArguments = @(if ($ArgumentCount -gt 0) { $args[$Names.Count..($Names.Count + $ArgumentCount - 1)] })
+        Set-Variable -Name __ptArguments -Value $__ptArguments -Scope Global
+        foreach ($name in $Preferences.Keys) { Set-Variable -Name $name -Value $Preferences[$name] -Scope Global }
+        foreach ($module in $Modules) { Import-Module $module -Scope Global -ErrorAction Stop }
+        $PID
+        """;
+
+    /// <summary>
+    /// Runs for the whole call: takes batches of items from its input and runs the user's script on
+    /// each item in turn (with <c>$_</c>, and as the first argument), writing the item's outputs as
+    /// they come and then the end marker; a terminating error ends the item as a Failed envelope
+    /// instead. Other streams (errors, warnings, ...) stay on their own streams: PowerShell remoting
+    /// delivers them in the order they were written, between the same markers.
+    /// </summary>
+    /// <param name="inlineScript">
+    /// The user's script text to run in place, which is many times cheaper than invoking a
+    /// scriptblock per item; null to invoke <c>$__ptBlock</c> instead (see <see cref="InlineCheck"/>).
+    /// </param>
+    public static string Loop(string? inlineScript)
+    {
+        string run = inlineScript is null
+            ? "& $__ptBlock $__ptItem @__ptArguments"
+            : "\n" + inlineScript + "\n";
+        return $$"""
+            param([string] $__ptMarker, [string] $__ptScript)
+            $__ptBlock = [scriptblock]::Create($__ptScript)
+            foreach ($__ptBatch in $input) {
+                foreach ($__ptItem in $__ptBatch) {
+                    $_ = $__ptItem
+                    try {
+                        {{run}}
+                        $__ptMarker
+                    }
+                    catch {
+                        $position = if ($_.InvocationInfo) { $_.InvocationInfo.PositionMessage } else { '' }
+                        [pscustomobject]@{ PSTypeName = 'ParallelTools.Envelope'; Marker = $__ptMarker; Kind = 'Failed'; Message = $_.Exception.Message; ErrorId = $_.FullyQualifiedErrorId; Category = [int]$_.CategoryInfo.Category; Tags = @($position) }
+                    }
+                }
+            }
+            """;
+    }
+}

@@ -1,0 +1,21 @@
+using System.Collections;
+
+namespace ParallelTools;
+
+/// <summary>What every worker of one call needs before it runs items: the script and its state.</summary>
+internal sealed class WorkerSetup
+{
+    public required UsingVariables Script { get; init; }
+
+    /// <summary>The script's text when it can run in place in the worker loop, else null.</summary>
+    public string? InlineScript { get; init; }
+    public IReadOnlyList<object?> ArgumentList { get; init; } = [];
+    public string? InitializationScript { get; init; }
+    public IReadOnlyList<string> Modules { get; init; } = [];
+
+    /// <summary>The caller's stream preferences (VerbosePreference and the like), applied in each worker.</summary>
+    public Hashtable Preferences { get; init; } = new();
+
+    /// <summary>Marks the end of each item in the worker's output; unique per call so no real output can match it.</summary>
+    public string Marker { get; } = "\u0001ParallelTools:" + Guid.NewGuid().ToString("n");
+}

@@ -1,0 +1,205 @@
+BeforeAll {
+    Import-Module $env:PARALLELTOOLS_MODULE -Force
+
+    # Worker processes are pwsh processes started by this one.
+    function Get-WorkerCount { @(Get-Process pwsh -ErrorAction SilentlyContinue | Where-Object { $_.Parent.Id -eq $PID }).Count }
+
+    function Wait-NoWorkers {
+        $deadline = [datetime]::UtcNow.AddSeconds(10)
+        while ((Get-WorkerCount) -gt 0 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Get-WorkerCount
+    }
+
+    function Measure-Seconds([scriptblock] $Script) {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $null = & $Script
+        $watch.Elapsed.TotalSeconds
+    }
+}
+
+Describe 'Invoke-ProcessMap results' {
+    It 'squares 1..5 into 1 4 9 16 25, in input order' {
+        1..5 | Invoke-ProcessMap { $_ * $_ } | Should -Be @(1, 4, 9, 16, 25)
+    }
+
+    It 'passes the item as $_ and as the first argument' {
+        1..3 | Invoke-ProcessMap { param($x) "$x/$_" } | Should -Be @('1/1', '2/2', '3/3')
+    }
+
+    It 'runs the items in other processes, in parallel workers' {
+        $pids = 1..40 | Invoke-ProcessMap -ThrottleLimit 2 -BatchSize 1 { Start-Sleep -Milliseconds 20; $PID }
+        $pids | Should -Not -Contain $PID
+        ($pids | Select-Object -Unique).Count | Should -Be 2
+    }
+
+    It 'keeps input order when later items finish first, and gives completion order with -Unordered' {
+        # Item 0 takes 3 s on one worker while the other worker runs most of the rest.
+        $script = { if ($_ -eq 0) { Start-Sleep 3 }; $_ }
+        0..9 | Invoke-ProcessMap -ThrottleLimit 2 -BatchSize 1 $script | Should -Be (0..9)
+        $unordered = 0..9 | Invoke-ProcessMap -ThrottleLimit 2 -BatchSize 1 -Unordered $script
+        $unordered | Sort-Object | Should -Be (0..9)
+        [array]::IndexOf($unordered, 0) | Should -BeGreaterThan 5
+    }
+
+    It 'sends items in batches of -BatchSize' {
+        $pids = 1..20 | Invoke-ProcessMap -ThrottleLimit 2 -BatchSize 10 { $PID }
+        ($pids[0..9] | Select-Object -Unique).Count | Should -Be 1
+        ($pids[10..19] | Select-Object -Unique).Count | Should -Be 1
+    }
+
+    It 'brings objects back deserialised, as Start-Job does' {
+        $r = 1 | Invoke-ProcessMap { [pscustomobject]@{ N = $_; When = [datetime]'2024-01-02'; Tags = @('a', 'b') } }
+        $r.N | Should -Be 1
+        $r.When | Should -BeOfType ([datetime])
+        $r.Tags | Should -Be @('a', 'b')
+        $r.PSObject.TypeNames[0] | Should -BeLike 'Deserialized.*'
+    }
+}
+
+Describe 'Invoke-ProcessMap state' {
+    It 'copies $using: values into the workers, including expressions' {
+        $factor = 3
+        $config = @{ Offset = 100 }
+        1..3 | Invoke-ProcessMap { $_ * $using:factor + $using:config.Offset } | Should -Be @(103, 106, 109)
+    }
+
+    It 'passes -ArgumentList after the item' {
+        1..2 | Invoke-ProcessMap { param($x, $a, $b) "$x-$a-$b" } -ArgumentList 'p', 'q' | Should -Be @('1-p-q', '2-p-q')
+    }
+
+    It 'runs -InitializationScript once in each worker' {
+        $r = 1..6 | Invoke-ProcessMap -ThrottleLimit 2 -InitializationScript { function Get-Double($n) { 2 * $n }; $global:started = $PID } { "$(Get-Double $_) $started" }
+        $r | ForEach-Object { ($_ -split ' ')[0] } | Should -Be @(2, 4, 6, 8, 10, 12)
+    }
+
+    It 'imports -ImportModule by path in each worker' {
+        $module = Join-Path $TestDrive 'Helper.psm1'
+        Set-Content $module 'function Get-Triple($n) { 3 * $n }'
+        1..3 | Invoke-ProcessMap -ImportModule $module { Get-Triple $_ } | Should -Be @(3, 6, 9)
+    }
+
+    It 'does not see the caller''s functions, and says so in the item''s error' {
+        function Get-LocalOnly { 42 }
+        $null = 1 | Invoke-ProcessMap { Get-LocalOnly } -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Message | Should -BeLike "*Get-LocalOnly*not recognized*"
+        $errs[0].TargetObject | Should -Be 1
+    }
+}
+
+Describe 'Invoke-ProcessMap errors and streams' {
+    It 'turns a throw into one error for that item, with the script''s error id, and goes on' {
+        $r = 1..5 | Invoke-ProcessMap { if ($_ -eq 3) { throw [System.IO.FileNotFoundException]::new("item $_ missing") }; $_ } -ErrorVariable errs -ErrorAction SilentlyContinue
+        $r | Should -Be @(1, 2, 4, 5)
+        $errs.Count | Should -Be 1
+        $errs[0].TargetObject | Should -Be 3
+        $errs[0].Exception.Message | Should -Be 'item 3 missing'
+        $errs[0].FullyQualifiedErrorId | Should -Not -BeNullOrEmpty
+    }
+
+    It 'gives exactly one outcome per item under mixed failures' {
+        $r = 1..60 | Invoke-ProcessMap -BatchSize 4 { if ($_ % 7 -eq 0) { throw "bad $_" }; if ($_ % 5 -eq 0) { 1..3 | ForEach-Object { 'extra' } } else { $_ } } -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 8
+        $errs.TargetObject | Should -Be @(7, 14, 21, 28, 35, 42, 49, 56)
+        @($r | Where-Object { $_ -ne 'extra' }).Count | Should -Be (60 - 8 - 12 + 1)   # 35 both throws and is a multiple of 5
+    }
+
+    It 'forwards warning, verbose, information and error records, tagged with the item' {
+        $r = 1..2 | Invoke-ProcessMap -Verbose {
+            Write-Warning "careful $_"
+            Write-Verbose "detail $_"
+            Write-Information "note $_"
+            Write-Error "soft failure $_"
+            $_
+        } -WarningVariable warns -InformationVariable infos -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -InformationAction SilentlyContinue 4>&1
+        $outputs = $r | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $verbose = $r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $outputs | Should -Be @(1, 2)
+        $warns.Message | Should -Be @('[1] careful 1', '[2] careful 2')
+        $verbose.Message | Should -Be @('[1] detail 1', '[2] detail 2')
+        $infos.MessageData | Should -Be @('note 1', 'note 2')
+        $infos[0].Source | Should -Be '[1]'
+        $errs.TargetObject | Should -Be @(1, 2)
+        $errs[0].Exception.Message | Should -BeLike '*soft failure 1*'
+    }
+
+    It 'streams an item''s many outputs' {
+        $count = (1 | Invoke-ProcessMap { 1..100000 } | Measure-Object).Count
+        $count | Should -Be 100000
+    }
+}
+
+Describe 'Invoke-ProcessMap faults' {
+    It 'kills and replaces a worker whose item exceeds -TimeoutSec, and goes on' {
+        $seconds = Measure-Seconds {
+            $script:r = 1..4 | Invoke-ProcessMap -ThrottleLimit 1 -TimeoutSec 2 { if ($_ -eq 2) { Start-Sleep 60 }; $_ } -ErrorVariable script:errs -ErrorAction SilentlyContinue
+        }
+        $r | Should -Be @(1, 3, 4)
+        $errs.Count | Should -Be 1
+        $errs[0].TargetObject | Should -Be 2
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.Timeout*'
+        $seconds | Should -BeLessThan 30
+        Wait-NoWorkers | Should -Be 0
+    }
+
+    It 'replaces a worker that is killed (kill -9) and fails only the item it ran' {
+        $r = 1..6 | Invoke-ProcessMap -ThrottleLimit 2 -BatchSize 1 { if ($_ -eq 3) { Stop-Process -Id $PID -Force }; $_ } -ErrorVariable errs -ErrorAction SilentlyContinue
+        $r | Should -Be @(1, 2, 4, 5, 6)
+        $errs.Count | Should -Be 1
+        $errs[0].TargetObject | Should -Be 3
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.WorkerDied*'
+        Wait-NoWorkers | Should -Be 0
+    }
+
+    It 'runs the item again after its worker died, with -MaximumRetryCount' {
+        $flag = Join-Path $TestDrive 'died-once'
+        $r = 1..3 | Invoke-ProcessMap -MaximumRetryCount 1 {
+            if ($_ -eq 2 -and -not (Test-Path $using:flag)) { Set-Content $using:flag 'x'; [Environment]::Exit(9) }
+            $_
+        } -ErrorVariable errs
+        $r | Should -Be @(1, 2, 3)
+        $errs.Count | Should -Be 0
+    }
+}
+
+Describe 'Invoke-ProcessMap stopping' {
+    It 'leaves no worker process after normal completion' {
+        $null = 1..10 | Invoke-ProcessMap { $_ }
+        Wait-NoWorkers | Should -Be 0
+    }
+
+    It 'stops promptly when Select-Object -First has enough, and leaves no worker' {
+        $seconds = Measure-Seconds { $script:first = 1..1000 | Invoke-ProcessMap { Start-Sleep -Milliseconds 200; $_ } | Select-Object -First 3 }
+        $first | Should -Be @(1, 2, 3)
+        $seconds | Should -BeLessThan 10
+        Wait-NoWorkers | Should -Be 0
+    }
+
+    It 'stops on the first error with -ErrorAction Stop, and leaves no worker' {
+        { 1..1000 | Invoke-ProcessMap { if ($_ -eq 2) { throw 'stop here' }; Start-Sleep -Milliseconds 100; $_ } -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*stop here*'
+        Wait-NoWorkers | Should -Be 0
+    }
+
+    It 'stops promptly on Ctrl+C (PowerShell.Stop) with items running, and leaves no worker' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($ModulePath)
+                    Import-Module $ModulePath
+                    1..100 | Invoke-ProcessMap { Start-Sleep 30; $_ }
+                }).AddArgument($env:PARALLELTOOLS_MODULE)
+            $handle = $ps.BeginInvoke()
+            $deadline = [datetime]::UtcNow.AddSeconds(20)
+            while ((Get-WorkerCount) -lt 2 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Start-Sleep -Milliseconds 500
+            $handle.IsCompleted | Should -BeFalse
+            $seconds = Measure-Seconds { $ps.Stop() }
+            $seconds | Should -BeLessThan 10
+            Wait-NoWorkers | Should -Be 0
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
+}
