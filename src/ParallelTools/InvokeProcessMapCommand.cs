@@ -41,6 +41,10 @@ public sealed class InvokeProcessMapCommand : ScheduledCmdlet<PSObject, bool>
     [ValidateRange(0, 100)]
     public int MaximumRetryCount { get; set; }
 
+    [Parameter]
+    [ValidateRange(0, 86_400)]
+    public int KeepWarmSec { get; set; } = 30;
+
     protected override int DefaultThrottleLimit => Environment.ProcessorCount;
 
     protected override bool WritesOutputs => true;
@@ -93,7 +97,14 @@ public sealed class InvokeProcessMapCommand : ScheduledCmdlet<PSObject, bool>
 
     protected override void StopWork() => _pool?.Stop();
 
-    protected override void ReleaseResources() => _pool?.Dispose();
+    protected override void ReleaseResources()
+    {
+        _pool?.Dispose();
+        if (KeepWarmSec > 0 && Completed)
+            WarmWorkers.Replenish(ThrottleLimit, TimeSpan.FromSeconds(KeepWarmSec));
+        else if (KeepWarmSec == 0)
+            WarmWorkers.CloseAll();
+    }
 
     private string ModulePath(string module)
     {

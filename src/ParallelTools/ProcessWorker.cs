@@ -12,7 +12,6 @@ namespace ParallelTools;
 /// </summary>
 internal sealed class ProcessWorker(WorkerSetup setup) : BatchWorker
 {
-    private static readonly Lazy<TypeTable> Types = new(TypeTable.LoadDefaultTypeFiles);
     private readonly PSDataCollection<object> _input = new();
     private readonly PSDataCollection<PSObject> _output = new();
     private readonly object _readGate = new();
@@ -28,9 +27,8 @@ internal sealed class ProcessWorker(WorkerSetup setup) : BatchWorker
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        _runspace = RunspaceFactory.CreateOutOfProcessRunspace(Types.Value);
         using (cancellationToken.Register(Kill))
-            await Task.Run(_runspace.Open, cancellationToken).ConfigureAwait(false);
+            _runspace = WarmWorkers.TryTake() ?? await Task.Run(WarmWorkers.Open, cancellationToken).ConfigureAwait(false);
         if (_killed)
             throw new OperationCanceledException("The worker was stopped while it started.");
         _processId = RunSetup();

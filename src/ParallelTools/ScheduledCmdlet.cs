@@ -22,6 +22,9 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
     private bool _inputEnded;
     private bool _completed;
 
+    /// <summary>True once every item's outcome was written (the run was not stopped or broken off).</summary>
+    protected bool Completed => _completed;
+
     /// <summary>Most items processed at once.</summary>
     [Parameter]
     [ValidateRange(1, 4096)]

@@ -5,7 +5,7 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $TestServerDll,
-    [string] $Scenario = 'fetch'
+    [string] $Scenario = "fetch,processmap"
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot '../TestServer.ps1')

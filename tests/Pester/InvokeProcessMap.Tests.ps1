@@ -1,5 +1,7 @@
 BeforeAll {
     Import-Module $env:PARALLELTOOLS_MODULE -Force
+    # Counting worker processes needs calls that keep no warm workers; the warm pool has its own test.
+    $PSDefaultParameterValues['Invoke-ProcessMap:KeepWarmSec'] = 0
 
     # Worker processes are pwsh processes started by this one.
     function Get-WorkerCount { @(Get-Process pwsh -ErrorAction SilentlyContinue | Where-Object { $_.Parent.Id -eq $PID }).Count }
@@ -187,7 +189,7 @@ Describe 'Invoke-ProcessMap stopping' {
             $null = $ps.AddScript({
                     param($ModulePath)
                     Import-Module $ModulePath
-                    1..100 | Invoke-ProcessMap { Start-Sleep 30; $_ }
+                    1..100 | Invoke-ProcessMap -KeepWarmSec 0 { Start-Sleep 30; $_ }
                 }).AddArgument($env:PARALLELTOOLS_MODULE)
             $handle = $ps.BeginInvoke()
             $deadline = [datetime]::UtcNow.AddSeconds(20)
@@ -201,5 +203,28 @@ Describe 'Invoke-ProcessMap stopping' {
         finally {
             $ps.Dispose()
         }
+    }
+}
+
+Describe 'Invoke-ProcessMap warm workers' {
+    It 'keeps fresh workers for -KeepWarmSec, lets the next call use them, then closes them' {
+        $null = 1..4 | Invoke-ProcessMap -ThrottleLimit 2 -KeepWarmSec 6 { $global:fromFirstCall = 1; $_ }
+        # The call's own workers close as the kept ones start: wait for the count to settle at two.
+        $deadline = [datetime]::UtcNow.AddSeconds(20)
+        $stable = 0
+        while ($stable -lt 10 -and [datetime]::UtcNow -lt $deadline) {
+            Start-Sleep -Milliseconds 100
+            $stable = if ((Get-WorkerCount) -eq 2) { $stable + 1 } else { 0 }
+        }
+        $warm = @(Get-Process pwsh | Where-Object { $_.Parent.Id -eq $PID }).Id
+        $warm.Count | Should -Be 2
+
+        # The next call runs on the kept processes, with none of the earlier call's state.
+        $pids = 1..20 | Invoke-ProcessMap -ThrottleLimit 2 -BatchSize 1 -KeepWarmSec 3 { if (Test-Path variable:fromFirstCall) { 'state leaked' } else { $PID } }
+        $pids | Should -Not -Contain 'state leaked'
+        $pids | Select-Object -Unique | Sort-Object | Should -Be ($warm | Sort-Object)
+
+        Start-Sleep 4
+        Wait-NoWorkers | Should -Be 0
     }
 }

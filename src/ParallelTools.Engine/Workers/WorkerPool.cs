@@ -7,8 +7,9 @@ namespace ParallelTools.Engine.Workers;
 /// <summary>
 /// A fixed number of long-lived workers, each running items one after another. Items are sent in
 /// batches to amortise the round trip: a fixed <see cref="WorkerPoolOptions.BatchSize"/>, or by
-/// default the backlog shared out between the workers (one item at a time when items are slow to
-/// arrive, larger batches when they pile up), like Pool.map's chunksize but decided as items come.
+/// default a quarter of the backlog's even share per worker (one item at a time when items are
+/// slow to arrive, larger batches when they pile up), like Pool.map's chunksize but decided as
+/// items come.
 /// </summary>
 /// <remarks>
 /// Each worker holds at most its running batch and one more, so a slow worker does not hoard items.
@@ -209,7 +210,9 @@ public sealed class WorkerPool : IWorkerReports, IDisposable
     {
         if (_options.BatchSize > 0)
             return _options.BatchSize;
-        int share = (_queue.Count + 1) / _options.WorkerCount;
+        // Like Pool.map's chunksize: a quarter of an even share, so workers that start late or run
+        // slow items still find work left to take.
+        int share = (_queue.Count + 1) / (4 * _options.WorkerCount);
         return Math.Clamp(share, 1, _options.MaximumAutomaticBatch);
     }
 

@@ -24,6 +24,7 @@ Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N end the call p
         InitializationScript = 'A script run once in each worker before its first item, in the worker''s global scope, like the initializer of Python''s Pool: define functions, load data, set variables there.'
         ImportModule         = 'Modules to import in each worker before its first item: names (looked up in the worker''s module path) or paths (resolved against the current location).'
         TimeoutSec           = 'Seconds one item may run. An item that runs longer has its worker process killed and replaced, and gets a timeout error (ParallelTools.Timeout). Default: no limit.'
+        KeepWarmSec          = 'Seconds to keep fresh worker processes ready for the next call after this one completes, so that call skips pwsh start-up. The kept workers have run nothing (no state carries over); they are started in the background as this call ends and closed when no call takes them in time, or when this session ends. Default 30; 0 keeps none and closes any kept by earlier calls.'
         MaximumRetryCount    = 'How often an item is run again when the worker running it dies (exits, is killed, crashes). Default 0: the item gets a ParallelTools.WorkerDied error. Errors the script throws are never retried.'
     }
     Examples    = @(

@@ -57,6 +57,14 @@ public class WorkerPoolTests
     }
 
     [Fact]
+    public void AutomaticBatches_LeaveWorkForEveryWorker()
+    {
+        var log = new FakeWorkerLog();
+        RunAll(Enumerable.Range(0, 8).Select(_ => (object?)0), new WorkerPoolOptions { WorkerCount = 2 }, log);
+        Assert.All(log.Batches, size => Assert.Equal(1, size));
+    }
+
+    [Fact]
     public void FixedBatchSize_IsNeverExceeded()
     {
         var log = new FakeWorkerLog();
