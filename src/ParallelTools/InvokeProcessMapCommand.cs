@@ -60,7 +60,6 @@ public sealed class InvokeProcessMapCommand : ScheduledCmdlet<PSObject, bool>
         var setup = new WorkerSetup
         {
             Script = script,
-            InlineScript = InlineCheck.CanInline((System.Management.Automation.Language.ScriptBlockAst)ScriptBlock.Ast, ArgumentList.Length) ? script.ScriptText : null,
             ArgumentList = ArgumentList,
             InitializationScript = InitializationScript?.ToString(),
             Modules = ImportModule.Select(ModulePath).ToList(),

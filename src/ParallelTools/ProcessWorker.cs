@@ -28,7 +28,7 @@ internal sealed class ProcessWorker(WorkerSetup setup) : BatchWorker
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         using (cancellationToken.Register(Kill))
-            _runspace = WarmWorkers.TryTake() ?? await Task.Run(WarmWorkers.Open, cancellationToken).ConfigureAwait(false);
+            _runspace = await WarmWorkers.TakeOrOpenAsync(cancellationToken).ConfigureAwait(false);
         if (_killed)
             throw new OperationCanceledException("The worker was stopped while it started.");
         _processId = RunSetup();
@@ -49,7 +49,7 @@ internal sealed class ProcessWorker(WorkerSetup setup) : BatchWorker
         _output.DataAdded += (_, _) => ReadOutputs();
         _loop = PowerShell.Create();
         _loop.Runspace = _runspace;
-        _loop.AddScript(WorkerScripts.Loop(setup.InlineScript)).AddArgument(setup.Marker).AddArgument(setup.Script.ScriptText);
+        _loop.AddScript(WorkerScripts.Loop).AddArgument(setup.Marker).AddArgument(setup.Script.ScriptText);
         ForwardStreams(_loop.Streams);
         _loop.InvocationStateChanged += (_, e) =>
         {
@@ -98,10 +98,10 @@ internal sealed class ProcessWorker(WorkerSetup setup) : BatchWorker
         {
             // Closing a runspace whose process was killed waits for an answer that never comes: the
             // process is already gone, so let that happen off this thread.
-            var loop = _loop;
+            // Only the runspace: disposing the pipeline would wait for a stop the dead process never acknowledges.
             var runspace = _runspace;
             var process = _process;
-            _ = Task.Run(() => Close(loop, runspace, process));
+            _ = Task.Run(() => Close(null, runspace, process));
         }
         else
             Close(_loop, _runspace, _process);

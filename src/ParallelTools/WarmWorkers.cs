@@ -7,47 +7,45 @@ namespace ParallelTools;
 /// Fresh worker processes kept ready for the next Invoke-ProcessMap call of this session, so it does
 /// not pay pwsh start-up. A call that ends starts as many as it used, in the background; they have
 /// run nothing (every call still gets workers with no state from another call) and are closed when
-/// no call takes them within the keep time. A worker process also ends by itself when this process
-/// ends (its standard input closes).
+/// no call takes them within the keep time. A call that comes while they are still starting waits
+/// for them rather than starting more processes beside them. A worker process also ends by itself
+/// when this process ends (its standard input closes).
 /// </summary>
 internal static class WarmWorkers
 {
-    private static readonly ConcurrentQueue<Runspace> Ready = new();
+    private static readonly ConcurrentQueue<Task<Runspace?>> Kept = new();
     private static readonly object Gate = new();
     private static Timer? _expiry;
-    private static int _starting;
 
     public static readonly Lazy<TypeTable> Types = new(TypeTable.LoadDefaultTypeFiles);
 
-    /// <summary>A started worker process's runspace, if one is ready.</summary>
-    public static Runspace? TryTake()
+    /// <summary>A kept worker's runspace (waiting for it if it is still starting), or a newly opened one.</summary>
+    public static async Task<Runspace> TakeOrOpenAsync(CancellationToken cancellationToken)
     {
-        while (Ready.TryDequeue(out var runspace))
+        while (Kept.TryDequeue(out var kept))
         {
-            if (runspace.RunspaceStateInfo.State == RunspaceState.Opened)
+            var runspace = await kept.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (runspace?.RunspaceStateInfo.State == RunspaceState.Opened)
                 return runspace;
-            CloseLater(runspace);
+            if (runspace is not null)
+                CloseLater(runspace);
         }
-        return null;
+        return await Task.Run(Open, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Starts workers in the background until <paramref name="count"/> are ready; closes them all after <paramref name="keep"/>.</summary>
+    /// <summary>Starts workers in the background until <paramref name="count"/> are kept; closes them all after <paramref name="keep"/>.</summary>
     public static void Replenish(int count, TimeSpan keep)
     {
         lock (Gate)
         {
             _expiry?.Dispose();
             _expiry = new Timer(_ => CloseAll(), null, keep, Timeout.InfiniteTimeSpan);
-            int missing = count - Ready.Count - _starting;
-            for (int i = 0; i < missing; i++)
-            {
-                Interlocked.Increment(ref _starting);
-                _ = Task.Run(StartOne);
-            }
+            for (int i = Kept.Count; i < count; i++)
+                Kept.Enqueue(Task.Run(OpenOrNull));
         }
     }
 
-    /// <summary>Closes every ready worker (and any still starting, once started).</summary>
+    /// <summary>Closes every kept worker (those still starting, once started).</summary>
     public static void CloseAll()
     {
         lock (Gate)
@@ -55,37 +53,26 @@ internal static class WarmWorkers
             _expiry?.Dispose();
             _expiry = null;
         }
-        while (Ready.TryDequeue(out var runspace))
-            CloseLater(runspace);
+        while (Kept.TryDequeue(out var kept))
+            kept.ContinueWith(t => { if (t.Result is { } runspace) CloseLater(runspace); }, TaskScheduler.Default);
     }
 
-    public static Runspace Open()
+    private static Runspace Open()
     {
         var runspace = RunspaceFactory.CreateOutOfProcessRunspace(Types.Value);
         runspace.Open();
         return runspace;
     }
 
-    private static void StartOne()
+    private static Runspace? OpenOrNull()
     {
         try
         {
-            var runspace = Open();
-            bool keep;
-            lock (Gate)
-                keep = _expiry is not null;
-            if (keep)
-                Ready.Enqueue(runspace);
-            else
-                CloseLater(runspace);
+            return Open();
         }
         catch (Exception)
         {
-            // A spare that cannot start is simply not there; the next call starts its own.
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _starting);
+            return null; // the next call starts its own
         }
     }
 

@@ -6,9 +6,6 @@ namespace ParallelTools;
 internal sealed class WorkerSetup
 {
     public required UsingVariables Script { get; init; }
-
-    /// <summary>The script's text when it can run in place in the worker loop, else null.</summary>
-    public string? InlineScript { get; init; }
     public IReadOnlyList<object?> ArgumentList { get; init; } = [];
     public string? InitializationScript { get; init; }
     public IReadOnlyList<string> Modules { get; init; } = [];

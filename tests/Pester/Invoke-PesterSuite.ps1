@@ -24,4 +24,5 @@ $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContai
     Failed  = $failed
     Skipped = $result.SkippedCount + $result.NotRunCount
 } | ConvertTo-Json | Set-Content -Path $SummaryPath
-exit ([int]($failed -gt 0))
+# Exit the process outright: a stray foreground thread (a bug under test) must fail a spec, not hang CI.
+[Environment]::Exit([int]($failed -gt 0))

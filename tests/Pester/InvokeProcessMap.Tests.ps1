@@ -206,6 +206,22 @@ Describe 'Invoke-ProcessMap stopping' {
     }
 }
 
+Describe 'Invoke-ProcessMap and the session that calls it' {
+    It 'lets its pwsh exit promptly after killing workers (timeout, kill -9, early stop)' {
+        $pwsh = Join-Path $PSHOME 'pwsh'
+        $script = "Import-Module '$env:PARALLELTOOLS_MODULE'; " +
+            '$null = 1..3 | Invoke-ProcessMap -ThrottleLimit 1 -TimeoutSec 1 { if ($_ -eq 2) { Start-Sleep 60 }; $_ } -ErrorAction SilentlyContinue; ' +
+            '$null = 1..100 | Invoke-ProcessMap { Start-Sleep -Milliseconds 100; $_ } | Select-Object -First 1; ''exiting'''
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $process = Start-Process $pwsh -ArgumentList '-NoProfile', '-Command', $script -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'out.txt')
+        $exited = $process.WaitForExit(45000)
+        if (-not $exited) { $process.Kill($true) }
+        $exited | Should -BeTrue -Because 'remoting threads of killed workers must not keep the session alive'
+        Get-Content (Join-Path $TestDrive 'out.txt') | Should -Contain 'exiting'
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 45
+    }
+}
+
 Describe 'Invoke-ProcessMap warm workers' {
     It 'keeps fresh workers for -KeepWarmSec, lets the next call use them, then closes them' {
         $null = 1..4 | Invoke-ProcessMap -ThrottleLimit 2 -KeepWarmSec 6 { $global:fromFirstCall = 1; $_ }
