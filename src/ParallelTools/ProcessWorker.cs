@@ -23,8 +23,6 @@ internal sealed class ProcessWorker(WorkerSetup setup) : BatchWorker
     private volatile bool _killed;
     private IAsyncResult? _loopResult;
 
-    public int ProcessId => _processId;
-
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         using (cancellationToken.Register(Kill))

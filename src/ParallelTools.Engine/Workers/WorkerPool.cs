@@ -31,7 +31,6 @@ public sealed class WorkerPool : IWorkerReports, IDisposable
     private Task[] _slotLoops = [];
     private Timer? _watchdog;
     private Exception? _failure;
-    private int _workersStarted;
 
     public WorkerPool(Func<BatchWorker> createWorker, WorkerPoolOptions options)
     {
@@ -43,9 +42,6 @@ public sealed class WorkerPool : IWorkerReports, IDisposable
         _options = options;
         _close = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
     }
-
-    /// <summary>Workers started so far, replacements included.</summary>
-    public int WorkersStarted => Volatile.Read(ref _workersStarted);
 
     /// <summary>Starts the workers (in parallel) if they are not started yet. Items may be queued before they are up.</summary>
     public void Start()
@@ -135,7 +131,6 @@ public sealed class WorkerPool : IWorkerReports, IDisposable
             worker.Attach(this);
             slot.Begin(worker, _options.BatchesAhead, stop);
             _slotOf[worker] = slot;
-            Interlocked.Increment(ref _workersStarted);
             try
             {
                 await worker.StartAsync(stop).ConfigureAwait(false);
