@@ -87,11 +87,7 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
         _progress?.Complete();
     }
 
-    protected override void StopProcessing()
-    {
-        _scheduler?.Stop();
-        StopWork();
-    }
+    protected override void StopProcessing() => StopEverything();
 
     /// <summary>Stops work the scheduler's token does not reach by itself (kills worker processes). Any thread.</summary>
     protected virtual void StopWork()
@@ -101,11 +97,7 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
     public void Dispose()
     {
         if (!_completed)
-        {
-            // Stopped, or ended by an error: cancel and kill rather than wait for anything.
-            _scheduler?.Stop();
-            StopWork();
-        }
+            StopEverything(); // stopped, or ended by an error: cancel and kill rather than wait for anything
         _scheduler?.Dispose();
         ReleaseResources();
         GC.SuppressFinalize(this);
@@ -134,8 +126,7 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
         catch
         {
             // The pipeline is ending (Select-Object -First, -ErrorAction Stop, Ctrl+C): cancel the rest.
-            _scheduler?.Stop();
-            StopWork();
+            StopEverything();
             throw;
         }
     }
@@ -148,10 +139,15 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
         }
         catch
         {
-            _scheduler?.Stop();
-            StopWork();
+            StopEverything();
             throw;
         }
+    }
+
+    private void StopEverything()
+    {
+        _scheduler?.Stop();
+        StopWork();
     }
 
     private void ReportProgress()
