@@ -87,7 +87,11 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
         _progress?.Complete();
     }
 
-    protected override void StopProcessing() => StopEverything();
+    protected override void StopProcessing()
+    {
+        _scheduler?.Stop();
+        StopWork();
+    }
 
     /// <summary>Stops work the scheduler's token does not reach by itself (kills worker processes). Any thread.</summary>
     protected virtual void StopWork()
@@ -97,7 +101,11 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
     public void Dispose()
     {
         if (!_completed)
-            StopEverything(); // stopped, or ended by an error: cancel and kill rather than wait for anything
+        {
+            // Stopped, or ended by an error: cancel and kill rather than wait for anything.
+            _scheduler?.Stop();
+            StopWork();
+        }
         _scheduler?.Dispose();
         ReleaseResources();
         GC.SuppressFinalize(this);
@@ -126,7 +134,8 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
         catch
         {
             // The pipeline is ending (Select-Object -First, -ErrorAction Stop, Ctrl+C): cancel the rest.
-            StopEverything();
+            _scheduler?.Stop();
+            StopWork();
             throw;
         }
     }
@@ -139,15 +148,10 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
         }
         catch
         {
-            StopEverything();
+            _scheduler?.Stop();
+            StopWork();
             throw;
         }
-    }
-
-    private void StopEverything()
-    {
-        _scheduler?.Stop();
-        StopWork();
     }
 
     private void ReportProgress()

@@ -76,7 +76,7 @@ internal static class WarmWorkers
         }
     }
 
-    private static void CloseLater(Runspace runspace) => Task.Factory.StartNew(() =>
+    private static void CloseLater(Runspace runspace) => Task.Run(() =>
     {
         try
         {
@@ -85,5 +85,5 @@ internal static class WarmWorkers
         catch (Exception)
         {
         }
-    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    });
 }

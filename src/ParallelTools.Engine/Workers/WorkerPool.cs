@@ -106,9 +106,10 @@ public sealed class WorkerPool : IWorkerReports, IDisposable
     {
         _close.Cancel();
         _watchdog?.Dispose();
-        // Each slot's loop disposes its own worker as it ends.
         if (!Task.WaitAll(_slotLoops, TimeSpan.FromSeconds(10)))
             Stop();
+        foreach (var worker in _slotOf.Keys)
+            worker.Dispose();
         FailQueued();
     }
 
@@ -145,9 +146,6 @@ public sealed class WorkerPool : IWorkerReports, IDisposable
             finally
             {
                 _slotOf.TryRemove(worker, out _);
-                // After a stop this loop can get here before Stop reaches this slot: kill, never wait for a clean close.
-                if (_stop.IsCancellationRequested)
-                    worker.Kill();
                 worker.Dispose();
             }
         }
