@@ -99,7 +99,10 @@ internal sealed class ProcessWorker(WorkerSetup setup) : BatchWorker
             // Only the runspace: disposing the pipeline would wait for a stop the dead process never acknowledges.
             var runspace = _runspace;
             var process = _process;
-            _ = Task.Run(() => Close(null, runspace, process));
+            // On a thread of its own: the close can block for many seconds, and pool threads blocked that
+            // way starve everything else (seen: stops that took 100 s after a few killed workers).
+            _ = Task.Factory.StartNew(() => Close(null, runspace, process), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         else
             Close(_loop, _runspace, _process);
