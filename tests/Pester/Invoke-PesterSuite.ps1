@@ -3,7 +3,9 @@ param(
     [Parameter(Mandatory)] [string] $PesterPath,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $TestServerDll,
-    [Parameter(Mandatory)] [string] $SummaryPath
+    [Parameter(Mandatory)] [string] $SummaryPath,
+    # One spec file or folder instead of all, while working on it.
+    [string[]] $Path = $PSScriptRoot
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
@@ -13,7 +15,7 @@ $env:PARALLELTOOLS_MODULE = $ModulePath
 $env:PARALLELTOOLS_TESTSERVER = $TestServerDll
 
 $config = New-PesterConfiguration
-$config.Run.Path = $PSScriptRoot
+$config.Run.Path = $Path
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $config
