@@ -11,7 +11,9 @@ internal static partial class Endpoints
     private static Task File(HttpContext context)
     {
         var content = ReadFileContent(context);
-        return TypedResults.File(content.OpenRead(), OctetStream, lastModified: content.LastModified,
+        long abortAfter = context.Request.GetLong("abortAfter", -1, -1);
+        var stream = abortAfter < 0 ? content.OpenRead() : new AbortingStream(content.OpenRead(), abortAfter, context.Abort);
+        return TypedResults.File(stream, OctetStream, lastModified: content.LastModified,
             entityTag: EntityTagHeaderValue.Parse(content.ETag), enableRangeProcessing: true).ExecuteAsync(context);
     }
 

@@ -65,7 +65,8 @@ internal static class BodyReader
         }
     }
 
-    private static async ValueTask<int> ReadAsync(
+    /// <summary>One read that fails with <see cref="TimeoutException"/> when no data arrives for <paramref name="idleTimeout"/>.</summary>
+    internal static async ValueTask<int> ReadAsync(
         Stream stream, Memory<byte> into, TimeSpan idleTimeout, CancellationTokenSource idle, CancellationToken cancellationToken)
     {
         try

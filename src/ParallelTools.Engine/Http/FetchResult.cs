@@ -3,7 +3,7 @@ using System.Net;
 namespace ParallelTools.Engine.Http;
 
 /// <summary>The response to one fetched URL.</summary>
-public sealed class FetchResult
+public sealed class FetchResult : IHttpOutcome
 {
     public required string Url { get; init; }
     public required string FinalUrl { get; init; }
@@ -42,4 +42,6 @@ public sealed class FetchResult
     public bool IsSuccessStatusCode => StatusCode is >= 200 and <= 299;
 
     public HttpStatusCode Status => (HttpStatusCode)StatusCode;
+
+    string? IHttpOutcome.RetryAfter => Headers.TryGetValue("Retry-After", out var value) ? value : null;
 }

@@ -7,14 +7,23 @@ using System.Text;
 namespace ParallelTools.Engine.Http;
 
 /// <summary>
-/// Fetches one URL into a <see cref="FetchResult"/>: retries by the <see cref="RetryPolicy"/>, follows
-/// redirects by the <see cref="RedirectPolicy"/>, reads the body with a cap and timeouts.
+/// Sends one request: retries by the <see cref="RetryPolicy"/>, follows redirects by the
+/// <see cref="RedirectPolicy"/>, and hands the final response of each attempt to a
+/// <see cref="ResponseHandler{T}"/> (into memory for <see cref="FetchAsync"/>, to a file for downloads)
+/// under the attempt's timeouts.
 /// </summary>
 public sealed class Fetcher(HttpClient client, FetchOptions options)
 {
     private readonly HostLimiter? _hostLimiter = options.PerHostLimit is int n ? new HostLimiter(n) : null;
 
-    public async Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
+    public FetchOptions Options => options;
+
+    /// <summary>Fetches one URL into a <see cref="FetchResult"/>, the body read into memory with a cap.</summary>
+    public Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken) =>
+        SendAsync(request, new MemoryResponseHandler(options), cancellationToken);
+
+    public async Task<T> SendAsync<T>(FetchRequest request, ResponseHandler<T> handler, CancellationToken cancellationToken)
+        where T : IHttpOutcome
     {
         Uri uri = UrlParser.Parse(request.Url);
         string shownUrl = UrlRedactor.Redact(request.Url);
@@ -27,10 +36,10 @@ public sealed class Fetcher(HttpClient client, FetchOptions options)
             TimeSpan? delay;
             try
             {
-                var result = await AttemptAsync(uri, shownUrl, request, headers, started, attempt, cancellationToken).ConfigureAwait(false);
-                if (result.IsSuccessStatusCode || !RetryPolicy.IsRetryableStatus(result.StatusCode))
+                var result = await AttemptAsync(uri, shownUrl, request, handler, headers, started, attempt, cancellationToken).ConfigureAwait(false);
+                if (!RetryPolicy.IsRetryableStatus(result.StatusCode))
                     return result;
-                delay = options.Retry.NextDelay(attempt, request.Method, result.StatusCode, RetryAfter(result));
+                delay = options.Retry.NextDelay(attempt, request.Method, result.StatusCode, RetryAfter(result.RetryAfter));
                 if (delay is null)
                     return result;
             }
@@ -44,9 +53,10 @@ public sealed class Fetcher(HttpClient client, FetchOptions options)
         }
     }
 
-    private async Task<FetchResult> AttemptAsync(
-        Uri uri, string shownUrl, FetchRequest request, Dictionary<string, string> headers,
+    private async Task<T> AttemptAsync<T>(
+        Uri uri, string shownUrl, FetchRequest request, ResponseHandler<T> handler, Dictionary<string, string> headers,
         long started, int attempt, CancellationToken cancellationToken)
+        where T : IHttpOutcome
     {
         // Waiting for a per-host slot does not count against the timeout, which starts after it.
         using var hostSlot = _hostLimiter is null ? null : await _hostLimiter.AcquireAsync(uri, cancellationToken).ConfigureAwait(false);
@@ -61,6 +71,7 @@ public sealed class Fetcher(HttpClient client, FetchOptions options)
             for (int hops = 0; ; hops++)
             {
                 using var message = BuildMessage(current, method, headers, body, request.ContentType);
+                handler.Prepare(message);
                 using var response = await client
                     .SendAsync(message, HttpCompletionOption.ResponseHeadersRead, whole.Token)
                     .ConfigureAwait(false);
@@ -76,27 +87,8 @@ public sealed class Fetcher(HttpClient client, FetchOptions options)
                     (current, method) = (next, nextMethod);
                     continue;
                 }
-                TimeSpan timeToHeaders = Stopwatch.GetElapsedTime(started);
-                byte[] content = await BodyReader
-                    .ReadAsync(response.Content, options.MaximumResponseBytes, options.IdleTimeout, whole.Token)
-                    .ConfigureAwait(false);
-                return new FetchResult
-                {
-                    Url = shownUrl,
-                    FinalUrl = UrlRedactor.Redact(current),
-                    StatusCode = (int)response.StatusCode,
-                    ReasonPhrase = response.ReasonPhrase,
-                    HttpVersion = response.Version,
-                    Headers = ResponseHeaders.Flatten(response),
-                    ContentType = response.Content.Headers.ContentType?.MediaType,
-                    RawContent = content,
-                    Charset = response.Content.Headers.ContentType?.CharSet,
-                    AsText = !options.AsByteArray,
-                    Length = content.LongLength,
-                    TimeToHeaders = timeToHeaders,
-                    Elapsed = Stopwatch.GetElapsedTime(started),
-                    Attempts = attempt,
-                };
+                var exchange = new HttpExchange(response, current, shownUrl, attempt, started, Stopwatch.GetElapsedTime(started));
+                return await handler.HandleAsync(exchange, whole.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -169,10 +161,8 @@ public sealed class Fetcher(HttpClient client, FetchOptions options)
         return new UriBuilder(uri) { UserName = "", Password = "" }.Uri;
     }
 
-    private static RetryConditionHeaderValue? RetryAfter(FetchResult result) =>
-        result.Headers.TryGetValue("Retry-After", out var value) && RetryConditionHeaderValue.TryParse(value, out var parsed)
-            ? parsed
-            : null;
+    private static RetryConditionHeaderValue? RetryAfter(string? value) =>
+        value is not null && RetryConditionHeaderValue.TryParse(value, out var parsed) ? parsed : null;
 
     private static string Describe(HttpRequestException ex) =>
         ex.InnerException is SocketException socket

@@ -1,9 +1,17 @@
 namespace ParallelTools.Engine.Http;
 
 /// <summary>The server answered with an error status (4xx or 5xx), after any retries.</summary>
-public sealed class HttpStatusException(FetchResult response)
-    : Exception($"{response.Url}: the server answered {response.StatusCode} ({response.ReasonPhrase}){(response.Attempts > 1 ? $" after {response.Attempts} attempts" : "")}.")
+public sealed class HttpStatusException(string url, int statusCode, string? reasonPhrase, int attempts)
+    : Exception($"{url}: the server answered {statusCode} ({reasonPhrase}){(attempts > 1 ? $" after {attempts} attempts" : "")}.")
 {
-    public FetchResult Response { get; } = response;
-    public int StatusCode => Response.StatusCode;
+    public HttpStatusException(FetchResult response)
+        : this(response.Url, response.StatusCode, response.ReasonPhrase, response.Attempts)
+    {
+        Response = response;
+    }
+
+    /// <summary>The response, when it was read into memory (Invoke-AsyncFetch).</summary>
+    public FetchResult? Response { get; }
+
+    public int StatusCode { get; } = statusCode;
 }

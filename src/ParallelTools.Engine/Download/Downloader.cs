@@ -1,0 +1,117 @@
+using ParallelTools.Engine.Http;
+
+namespace ParallelTools.Engine.Download;
+
+/// <summary>
+/// Downloads one URL to a file under the destination: chooses and checks the name, applies the
+/// existing-file policy, and sends the request through the shared <see cref="Fetcher"/> (retries,
+/// redirects, timeouts) with a <see cref="FileResponseHandler"/> writing the body.
+/// </summary>
+/// <remarks>
+/// The name comes from OutFile, else the Content-Disposition file name, else the URL's last path
+/// segment, else the host. With <see cref="DownloadOptions.Resume"/> the response never names the
+/// file (as curl refuses --continue-at with --remote-header-name): the .part must be found before
+/// the request is sent.
+/// </remarks>
+public sealed class Downloader
+{
+    private readonly Fetcher _fetcher;
+    private readonly DownloadOptions _options;
+    private readonly NameReservations _names = new();
+
+    public Downloader(Fetcher fetcher, DownloadOptions options)
+    {
+        _fetcher = fetcher;
+        _options = options;
+        Directory.CreateDirectory(options.Destination);
+    }
+
+    public async Task<DownloadResult> DownloadAsync(DownloadRequest request, CancellationToken cancellationToken)
+    {
+        Uri uri = UrlParser.Parse(request.Url);
+        string shownUrl = UrlRedactor.Redact(request.Url);
+        string? known = request.OutFile is { } outFile
+            ? FileNames.SanitizeRelativePath(outFile) ?? throw Unsafe(shownUrl, outFile)
+            : _options.Resume ? FileNames.FromUrl(uri) ?? FileNames.FromHost(uri) : null;
+
+        string? target = null;
+        bool skipped = false;
+        if (known is not null)
+        {
+            target = Claim(shownUrl, known);
+            skipped = ApplyExistingPolicy(shownUrl, target);
+            if (skipped)
+                return new DownloadResult { Url = shownUrl, Path = target, Length = new FileInfo(target).Length, Status = DownloadStatus.Skipped, Attempts = 0 };
+        }
+        else if (_options.ExistingFile == ExistingFilePolicy.Skip && FileNames.FromUrl(uri) is { } urlName
+            && FileNames.ResolveInside(_options.Destination, urlName) is { } urlTarget && File.Exists(urlTarget))
+        {
+            // Skipped without a request when the URL names an existing file.
+            return new DownloadResult { Url = shownUrl, Path = urlTarget, Length = new FileInfo(urlTarget).Length, Status = DownloadStatus.Skipped, Attempts = 0 };
+        }
+
+        FileResponseHandler? handler = null;
+        handler = new FileResponseHandler(request, _options, _fetcher.Options, exchange =>
+        {
+            if (target is null)
+            {
+                string name = FileNames.FromContentDisposition(exchange.Response.Content.Headers.ContentDisposition)
+                    ?? FileNames.FromUrl(uri) // the URL the user gave, never a redirect target (wget CVE-2010-2252)
+                    ?? FileNames.FromHost(uri);
+                target = Claim(shownUrl, name);
+                handler!.Skipped = ApplyExistingPolicy(shownUrl, target);
+            }
+            return target;
+        });
+        try
+        {
+            if (_options.Resume && target is not null)
+                handler.Part = PartFile.OpenResumable(target);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DownloadException(shownUrl, DownloadFailure.FileError, $"opening '{target}.part' failed: {ex.Message}", ex);
+        }
+
+        var fetch = new FetchRequest { Url = request.Url, Headers = request.Headers };
+        try
+        {
+            return await _fetcher.SendAsync(fetch, handler, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            handler.Part?.Abandon(); // no-op once committed; otherwise removed, or kept to resume
+        }
+    }
+
+    private string Claim(string shownUrl, string relativeName)
+    {
+        string target = FileNames.ResolveInside(_options.Destination, relativeName) ?? throw Unsafe(shownUrl, relativeName);
+        if (!_names.TryReserve(target, shownUrl, out string owner))
+            throw new DownloadException(shownUrl, DownloadFailure.NameConflict,
+                $"'{target}' is already the target of {owner} in this call; give one of them another OutFile");
+        string? folder = Path.GetDirectoryName(target);
+        if (folder is not null)
+            Directory.CreateDirectory(folder);
+        return target;
+    }
+
+    /// <summary>True when the item is to be skipped; throws when an existing target is an error.</summary>
+    private bool ApplyExistingPolicy(string shownUrl, string target)
+    {
+        if (!File.Exists(target) && !Directory.Exists(target))
+            return false;
+        if (Directory.Exists(target))
+            throw new DownloadException(shownUrl, DownloadFailure.TargetExists, $"'{target}' is a folder");
+        return _options.ExistingFile switch
+        {
+            ExistingFilePolicy.Skip => true,
+            ExistingFilePolicy.Overwrite => false,
+            _ => throw new DownloadException(shownUrl, DownloadFailure.TargetExists,
+                $"'{target}' already exists; use -Force to overwrite it or -SkipExisting to keep it"),
+        };
+    }
+
+    private static DownloadException Unsafe(string shownUrl, string name) =>
+        new(shownUrl, DownloadFailure.UnsafeName, $"no safe file name inside the destination can be made from '{name}'");
+}

@@ -1,0 +1,208 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using ParallelTools.Engine.Http;
+
+namespace ParallelTools.Engine.Download;
+
+/// <summary>
+/// Writes one download's response into its <see cref="PartFile"/>, across every attempt of the item:
+/// a later attempt continues with Range and If-Range where the server allows it, and starts over at
+/// byte 0 where it does not, so bytes of two different versions are never spliced.
+/// </summary>
+internal sealed class FileResponseHandler(
+    DownloadRequest request, DownloadOptions options, FetchOptions fetchOptions, Func<HttpExchange, string> chooseTarget)
+    : ResponseHandler<DownloadResult>
+{
+    private bool _resumed;
+
+    /// <summary>The file being written, once the target is known.</summary>
+    public PartFile? Part { get; set; }
+
+    /// <summary>Set when the target already existed and the item is skipped.</summary>
+    public bool Skipped { get; set; }
+
+    public override void Prepare(HttpRequestMessage message)
+    {
+        if (Part is { Length: > 0, Validator: { } validator })
+        {
+            message.Headers.Range = new RangeHeaderValue(Part.Length, null);
+            message.Headers.TryAddWithoutValidation("If-Range", validator);
+        }
+    }
+
+    public override async Task<DownloadResult> HandleAsync(HttpExchange exchange, CancellationToken cancellationToken)
+    {
+        var response = exchange.Response;
+        int status = (int)response.StatusCode;
+        if (status == (int)HttpStatusCode.RequestedRangeNotSatisfiable && Part is { Length: > 0 } && IsWholeFile(response, Part.Length))
+            return Commit(exchange, await HashOfPartAsync(cancellationToken).ConfigureAwait(false));
+        if (status is < 200 or > 299)
+        {
+            return new DownloadResult
+            {
+                Url = exchange.ShownUrl, StatusCode = status, ReasonPhrase = response.ReasonPhrase,
+                RetryAfter = response.Headers.TryGetValues("Retry-After", out var values) ? values.FirstOrDefault() : null,
+                Elapsed = Stopwatch.GetElapsedTime(exchange.Started), Attempts = exchange.Attempt, Status = DownloadStatus.Failed,
+            };
+        }
+
+        string target = chooseTarget(exchange);
+        if (Skipped)
+            return new DownloadResult { Url = exchange.ShownUrl, Path = target, StatusCode = status, Attempts = exchange.Attempt, Status = DownloadStatus.Skipped, Length = new FileInfo(target).Length };
+        Part ??= OnDisk(exchange, () => options.Resume ? PartFile.OpenResumable(target) : PartFile.CreateNew(target));
+
+        if (status == (int)HttpStatusCode.PartialContent)
+        {
+            long? start = response.Content.Headers.ContentRange?.From;
+            if (start != Part.Length)
+            {
+                OnDisk(exchange, () => Part.Restart(null)); // the next attempt asks for the whole file
+                throw new DownloadException(exchange.ShownUrl, DownloadFailure.BadResponse,
+                    $"the server sent a range starting at byte {start}, not the {Part.Length} asked for");
+            }
+            _resumed |= start > 0;
+        }
+        else
+        {
+            OnDisk(exchange, () => Part.Restart(Validator(response)));
+        }
+
+        using var hash = request.ExpectedSha256 is not null || options.ComputeSha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        if (hash is not null && Part.Length > 0)
+            await HashPrefixAsync(hash, cancellationToken).ConfigureAwait(false);
+        await CopyBodyAsync(exchange, hash, cancellationToken).ConfigureAwait(false);
+        return Commit(exchange, hash is null ? null : Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant());
+    }
+
+    private async Task CopyBodyAsync(HttpExchange exchange, IncrementalHash? hash, CancellationToken cancellationToken)
+    {
+        var response = exchange.Response;
+        var part = Part!;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
+        try
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            idle.CancelAfter(fetchOptions.IdleTimeout);
+            await using var body = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
+            while (true)
+            {
+                // Fill the buffer before writing: few, large writes.
+                int filled = 0;
+                int read;
+                do
+                {
+                    read = await BodyReader.ReadAsync(body, buffer.AsMemory(filled, options.BufferSize - filled), fetchOptions.IdleTimeout, idle, cancellationToken).ConfigureAwait(false);
+                    filled += read;
+                }
+                while (read > 0 && filled < options.BufferSize);
+                if (filled > 0)
+                {
+                    hash?.AppendData(buffer, 0, filled);
+                    OnDisk(exchange, () => part.Append(buffer.AsSpan(0, filled)));
+                }
+                if (read == 0)
+                    return;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private DownloadResult Commit(HttpExchange exchange, string? sha256)
+    {
+        var part = Part!;
+        if (request.ExpectedSha256 is { } expected && !string.Equals(expected.Trim(), sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            part.Discard();
+            throw new DownloadException(exchange.ShownUrl, DownloadFailure.HashMismatch,
+                $"the SHA-256 of the download is {sha256}, not the expected {expected.Trim()}; the file was removed");
+        }
+        long length = part.Length;
+        try
+        {
+            part.Commit(options.ExistingFile == ExistingFilePolicy.Overwrite);
+        }
+        catch (IOException ex) when (File.Exists(part.Target) && options.ExistingFile != ExistingFilePolicy.Overwrite)
+        {
+            part.Discard();
+            throw new DownloadException(exchange.ShownUrl, DownloadFailure.TargetExists,
+                $"'{part.Target}' appeared while downloading; use -Force to overwrite it", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw FileError(exchange, ex);
+        }
+        return new DownloadResult
+        {
+            Url = exchange.ShownUrl, Path = part.Target, Length = length, StatusCode = (int)exchange.Response.StatusCode,
+            ReasonPhrase = exchange.Response.ReasonPhrase, Elapsed = Stopwatch.GetElapsedTime(exchange.Started),
+            Attempts = exchange.Attempt, Resumed = _resumed, Sha256 = sha256, Status = DownloadStatus.Completed,
+        };
+    }
+
+    private async Task<string?> HashOfPartAsync(CancellationToken cancellationToken)
+    {
+        if (request.ExpectedSha256 is null && !options.ComputeSha256)
+            return null;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await HashPrefixAsync(hash, cancellationToken).ConfigureAwait(false);
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    // A resumed file's hash covers the kept bytes too; they are the only ones read back.
+    private Task HashPrefixAsync(IncrementalHash hash, CancellationToken cancellationToken) => Task.Run(() =>
+    {
+        var part = Part!;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
+        try
+        {
+            for (long offset = 0; offset < part.Length;)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int read = part.ReadAt(buffer.AsSpan(0, (int)Math.Min(options.BufferSize, part.Length - offset)), offset);
+                if (read == 0)
+                    throw new IOException($"'{part.Path}' is shorter than recorded");
+                hash.AppendData(buffer, 0, read);
+                offset += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }, cancellationToken);
+
+    // File errors are the item's own failure: never mistaken for a broken connection and retried.
+    private static void OnDisk(HttpExchange exchange, Action action) => OnDisk(exchange, () => { action(); return 0; });
+
+    private static T OnDisk<T>(HttpExchange exchange, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw FileError(exchange, ex);
+        }
+    }
+
+    private static DownloadException FileError(HttpExchange exchange, Exception ex) =>
+        new(exchange.ShownUrl, DownloadFailure.FileError, $"writing the file failed: {ex.Message}", ex);
+
+    private static bool IsWholeFile(HttpResponseMessage response, long length) =>
+        response.Content.Headers.ContentRange is { HasLength: true, Length: long total } && total == length;
+
+    /// <summary>A strong ETag, else Last-Modified: what If-Range may carry.</summary>
+    private static string? Validator(HttpResponseMessage response)
+    {
+        if (response.Headers.ETag is { IsWeak: false } etag)
+            return etag.Tag;
+        return response.Content.Headers.TryGetValues("Last-Modified", out var values) ? values.FirstOrDefault() : null;
+    }
+}
