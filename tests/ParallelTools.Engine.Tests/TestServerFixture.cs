@@ -30,3 +30,13 @@ public sealed class TestServerCollection : ICollectionFixture<TestServerFixture>
 {
     public const string Name = "test server";
 }
+
+/// <summary>
+/// Tests that measure the whole process's live memory run alone: other tests allocating meanwhile
+/// (the test server caches generated files) would count as their growth.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MeasuresProcessMemory
+{
+    public const string Name = "measures process memory";
+}

@@ -11,8 +11,8 @@ internal static partial class Endpoints
     private static Task File(HttpContext context)
     {
         var content = ReadFileContent(context);
-        long abortAfter = context.Request.GetLong("abortAfter", -1, -1);
-        var stream = abortAfter < 0 ? content.OpenRead() : new AbortingStream(content.OpenRead(), abortAfter, context.Abort);
+        long stallAfter = context.Request.GetLong("stallAfter", -1, -1);
+        var stream = stallAfter < 0 ? content.OpenRead() : new StallingStream(content.OpenRead(), stallAfter);
         return TypedResults.File(stream, OctetStream, lastModified: content.LastModified,
             entityTag: EntityTagHeaderValue.Parse(content.ETag), enableRangeProcessing: true).ExecuteAsync(context);
     }

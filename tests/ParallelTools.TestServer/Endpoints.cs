@@ -19,7 +19,7 @@ internal static partial class Endpoints
         GET  /redirect-loop                                    redirects to itself forever
         GET  /redirect-to?url=URL[&code=302]                   redirects to any URL
         ANY  /echo                                             JSON of the request
-        GET  /file/{name}[?size=1048576][&version=1][&abortAfter=n]  generated file with Range, ETag, Last-Modified; abortAfter: connection ends after n body bytes
+        GET  /file/{name}[?size=1048576][&version=1][&stallAfter=n]  generated file with Range, ETag, Last-Modified; stallAfter: the body stops after n bytes
         GET  /norange/{name}[?size=1048576][&version=1]        same bytes, Range ignored
         GET  /filehash/{name}[?size=1048576][&version=1]       hex SHA-256 of that file
         GET  /static/{path}                                    files under --file-root, with Range

@@ -92,12 +92,21 @@ internal sealed class FileResponseHandler(
                 // Fill the buffer before writing: few, large writes.
                 int filled = 0;
                 int read;
-                do
+                try
                 {
-                    read = await BodyReader.ReadAsync(body, buffer.AsMemory(filled, options.BufferSize - filled), fetchOptions.IdleTimeout, idle, cancellationToken).ConfigureAwait(false);
-                    filled += read;
+                    do
+                    {
+                        read = await BodyReader.ReadAsync(body, buffer.AsMemory(filled, options.BufferSize - filled), fetchOptions.IdleTimeout, idle, cancellationToken).ConfigureAwait(false);
+                        filled += read;
+                    }
+                    while (read > 0 && filled < options.BufferSize);
                 }
-                while (read > 0 && filled < options.BufferSize);
+                catch (Exception) when (filled > 0 && !cancellationToken.IsCancellationRequested)
+                {
+                    // Keep what did arrive: a retry or a later -Resume continues after it.
+                    OnDisk(exchange, () => part.Append(buffer.AsSpan(0, filled)));
+                    throw;
+                }
                 if (filled > 0)
                 {
                     hash?.AppendData(buffer, 0, filled);

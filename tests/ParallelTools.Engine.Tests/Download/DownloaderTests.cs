@@ -167,10 +167,10 @@ public sealed class DownloaderTests(TestServerFixture server) : IDisposable
     {
         var content = new FileContent("k.bin", 4_000_000, 1);
         var resume = new DownloadOptions { Destination = _folder, Resume = true, ComputeSha256 = true };
-        await Assert.ThrowsAsync<FetchException>(() => Create(resume)
-            .DownloadAsync(new DownloadRequest { Url = server.Url("/file/k.bin?size=4000000&abortAfter=1500000"), OutFile = "k.bin" }, default));
-        long kept = new FileInfo(Path.Combine(_folder, "k.bin.part")).Length;
-        Assert.InRange(kept, 1, 1_500_000);
+        var stalled = await Assert.ThrowsAsync<FetchException>(() => Create(resume, new FetchOptions { IdleTimeout = TimeSpan.FromMilliseconds(300) })
+            .DownloadAsync(new DownloadRequest { Url = server.Url("/file/k.bin?size=4000000&stallAfter=1500000"), OutFile = "k.bin" }, default));
+        Assert.Equal(FetchFailure.Timeout, stalled.Failure);
+        Assert.Equal(1_500_000, new FileInfo(Path.Combine(_folder, "k.bin.part")).Length);
         Assert.Equal(["k.bin.part", "k.bin.part.validator"], FilesLeft());
 
         var result = await Create(resume).DownloadAsync(new DownloadRequest { Url = server.Url("/file/k.bin?size=4000000"), OutFile = "k.bin" }, default);
@@ -181,13 +181,17 @@ public sealed class DownloaderTests(TestServerFixture server) : IDisposable
     }
 
     [Fact]
-    public async Task ARetryAfterABrokenConnection_ContinuesWhereItStopped()
+    public async Task ARetryAfterAStalledBody_ContinuesWhereItStopped()
     {
-        // Two attempts: the first is cut after 1 MB (abortAfter counts per response), the second asks for the rest.
+        // The first attempt stalls after 2 MB (stallAfter counts per response); the second asks for the last 1 MB.
         var content = new FileContent("t.bin", 3_000_000, 1);
-        var fetch = new FetchOptions { Retry = new RetryPolicy { MaximumRetryCount = 1, RetryInterval = TimeSpan.Zero } };
+        var fetch = new FetchOptions
+        {
+            IdleTimeout = TimeSpan.FromMilliseconds(300),
+            Retry = new RetryPolicy { MaximumRetryCount = 1, RetryInterval = TimeSpan.Zero },
+        };
         var result = await Create(new DownloadOptions { Destination = _folder, ComputeSha256 = true }, fetch)
-            .DownloadAsync(new DownloadRequest { Url = server.Url("/file/t.bin?size=3000000&abortAfter=2000000") }, default);
+            .DownloadAsync(new DownloadRequest { Url = server.Url("/file/t.bin?size=3000000&stallAfter=2000000") }, default);
         Assert.Equal(2, result.Attempts);
         Assert.True(result.Resumed);
         Assert.Equal(content.Sha256(), result.Sha256);

@@ -3,6 +3,7 @@ using ParallelTools.Engine.Scheduling;
 namespace ParallelTools.Engine.Tests.Scheduling;
 
 /// <summary>Work that writes many objects per item: order, streaming, bounded buffering.</summary>
+[Collection(MeasuresProcessMemory.Name)]
 public class StreamSchedulerOutputTests
 {
     private static StreamScheduler<int, bool> Create(

@@ -4,6 +4,7 @@ using ParallelTools.Engine.Scheduling;
 
 namespace ParallelTools.Engine.Tests.Scheduling;
 
+[Collection(MeasuresProcessMemory.Name)]
 public class StreamSchedulerTests
 {
     private static StreamScheduler<int, int> Create(

@@ -1,7 +1,10 @@
 namespace ParallelTools.TestServer;
 
-/// <summary>A seekable read-only stream that aborts the connection once it has served a given number of bytes.</summary>
-internal sealed class AbortingStream(Stream inner, long serveBytes, Action abort) : Stream
+/// <summary>
+/// A seekable read-only stream that serves a given number of bytes and then waits until the request
+/// is aborted: a server that stalls mid-body after sending (and flushing) a known prefix.
+/// </summary>
+internal sealed class StallingStream(Stream inner, long serveBytes) : Stream
 {
     private long _served;
 
@@ -16,25 +19,19 @@ internal sealed class AbortingStream(Stream inner, long serveBytes, Action abort
         set => inner.Position = value;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
 
-    public override int Read(Span<byte> buffer)
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_served >= serveBytes)
-        {
-            abort();
-            throw new OperationCanceledException("aborted by the test endpoint");
-        }
-        int read = inner.Read(buffer[..(int)Math.Min(buffer.Length, serveBytes - _served)]);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        int read = inner.Read(buffer.Span[..(int)Math.Min(buffer.Length, serveBytes - _served)]);
         _served += read;
         return read;
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Read(buffer.Span));
-
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer.AsSpan(offset, count)));
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
     public override void Flush() { }
