@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ParallelTools.Engine.Download;
 using ParallelTools.Engine.Http;
 
 namespace ParallelTools;
@@ -18,6 +19,17 @@ internal static class ErrorRecords
         OperationCanceledException e => new ErrorRecord(e, "ParallelTools.Cancelled", ErrorCategory.OperationStopped, url),
         ArgumentException or FormatException => new ErrorRecord(error, "ParallelTools.InvalidInput", ErrorCategory.InvalidArgument, url),
         _ => new ErrorRecord(error, "ParallelTools.Failed", ErrorCategory.InvalidOperation, url),
+    };
+
+    public static ErrorRecord ForDownload(string url, Exception error) => error switch
+    {
+        DownloadException { Failure: DownloadFailure.UnsafeName } e => new ErrorRecord(e, "ParallelTools.UnsafeFileName", ErrorCategory.InvalidArgument, url),
+        DownloadException { Failure: DownloadFailure.TargetExists } e => new ErrorRecord(e, "ParallelTools.FileExists", ErrorCategory.ResourceExists, url),
+        DownloadException { Failure: DownloadFailure.NameConflict } e => new ErrorRecord(e, "ParallelTools.FileNameConflict", ErrorCategory.ResourceExists, url),
+        DownloadException { Failure: DownloadFailure.HashMismatch } e => new ErrorRecord(e, "ParallelTools.HashMismatch", ErrorCategory.InvalidResult, url),
+        DownloadException { Failure: DownloadFailure.BadResponse } e => new ErrorRecord(e, "ParallelTools.BadResponse", ErrorCategory.InvalidData, url),
+        DownloadException e => new ErrorRecord(e, "ParallelTools.FileWriteFailed", ErrorCategory.WriteError, url),
+        _ => ForFetch(url, error),
     };
 
     private static ErrorCategory StatusCategory(int status) => status switch

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Management.Automation;
 using System.Net;
 using System.Text;
@@ -10,13 +9,12 @@ namespace ParallelTools;
 /// <summary>Fetches many URLs concurrently with async I/O on one shared connection pool.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "AsyncFetch")]
 [OutputType(typeof(FetchResult))]
-public sealed class InvokeAsyncFetchCommand : ScheduledCmdlet<InvokeAsyncFetchCommand.Input, FetchResult>
+public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand.Input, FetchResult>
 {
     /// <summary>Requests in flight by default: the knee of the curve measured with build.ps1 -Task Bench.</summary>
     public const int DefaultThrottle = 64;
 
     private Fetcher? _fetcher;
-    private string? _authorization;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Uri")]
@@ -28,67 +26,10 @@ public sealed class InvokeAsyncFetchCommand : ScheduledCmdlet<InvokeAsyncFetchCo
     public string Method { get; set; } = "GET";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public object? Headers { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
     public object? Body { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? ContentType { get; set; }
-
-    [Parameter]
-    public string UserAgent { get; set; } = $"ParallelTools/{typeof(InvokeAsyncFetchCommand).Assembly.GetName().Version?.ToString(3)}";
-
-    [Parameter]
-    [Credential]
-    public PSCredential? Credential { get; set; }
-
-    [Parameter]
-    [ValidateSet("Basic", "Bearer")]
-    public string? Authentication { get; set; }
-
-    [Parameter]
-    public System.Security.SecureString? Token { get; set; }
-
-    [Parameter]
-    public SwitchParameter AllowUnencryptedAuthentication { get; set; }
-
-    [Parameter]
-    public string[] SecretHeader { get; set; } = [];
-
-    [Parameter]
-    public Uri? Proxy { get; set; }
-
-    [Parameter]
-    public SwitchParameter SkipCertificateCheck { get; set; }
-
-    [Parameter]
-    [ValidateSet("1.1", "2.0")]
-    public string HttpVersion { get; set; } = "1.1";
-
-    [Parameter]
-    [ValidateRange(1, 4096)]
-    public int PerHostLimit { get; set; }
-
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int TimeoutSec { get; set; } = 100;
-
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int IdleTimeoutSec { get; set; } = 30;
-
-    [Parameter]
-    [ValidateRange(0, 100)]
-    public int MaximumRetryCount { get; set; }
-
-    [Parameter]
-    [ValidateRange(0.0, 3600.0)]
-    public double RetryIntervalSec { get; set; } = 1;
-
-    [Parameter]
-    [ValidateRange(0, 100)]
-    public int MaximumRedirection { get; set; } = 5;
 
     [Parameter]
     [ValidateRange(1L, long.MaxValue)]
@@ -105,31 +46,16 @@ public sealed class InvokeAsyncFetchCommand : ScheduledCmdlet<InvokeAsyncFetchCo
 
     protected override int DefaultThrottleLimit => DefaultThrottle;
 
+    protected override int DefaultTimeoutSec => 100;
+
+    protected override bool DecompressBodies => true;
+
     protected override void BeginProcessing()
     {
         if (AsByteArray && AsJson)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-AsByteArray and -AsJson cannot be used together."),
                 "ParallelTools.ConflictingParameters", ErrorCategory.InvalidArgument, null));
-        if (SkipCertificateCheck)
-            WriteWarning("-SkipCertificateCheck: server certificates are NOT checked. Anyone on the network path can read and change this traffic. Use it only with test servers you control.");
-        _authorization = AuthorizationHeader.From(Authentication, Credential, Token);
-
-        var client = HttpClientCache.Get(new HttpClientSettings { Proxy = Proxy, SkipCertificateCheck = SkipCertificateCheck });
-        _fetcher = new Fetcher(client, new FetchOptions
-        {
-            Timeout = TimeSpan.FromSeconds(TimeoutSec),
-            IdleTimeout = TimeSpan.FromSeconds(IdleTimeoutSec),
-            MaximumResponseBytes = MaximumResponseBytes,
-            AsByteArray = AsByteArray,
-            HttpVersion = HttpVersion == "2.0" ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
-            PerHostLimit = PerHostLimit > 0 ? PerHostLimit : null,
-            Retry = new RetryPolicy { MaximumRetryCount = MaximumRetryCount, RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec) },
-            Redirect = new RedirectPolicy
-            {
-                MaximumRedirection = MaximumRedirection,
-                SecretHeaders = new HashSet<string>(SecretHeader, StringComparer.OrdinalIgnoreCase),
-            },
-        });
+        _fetcher = CreateFetcher(MaximumResponseBytes, AsByteArray);
         base.BeginProcessing();
     }
 
@@ -141,8 +67,7 @@ public sealed class InvokeAsyncFetchCommand : ScheduledCmdlet<InvokeAsyncFetchCo
     protected override async Task<FetchResult> RunItemAsync(Input item, CancellationToken cancellationToken)
     {
         var request = ToRequest(item);
-        if (_authorization is not null && !AllowUnencryptedAuthentication && UrlParser.Parse(item.Url).Scheme != Uri.UriSchemeHttps)
-            throw new InvalidOperationException($"'{UrlRedactor.Redact(item.Url)}': refusing to send credentials over unencrypted http; use https, or -AllowUnencryptedAuthentication.");
+        CheckCredentialsAllowed(item.Url);
         var result = await _fetcher!.FetchAsync(request, cancellationToken).ConfigureAwait(false);
         if (AsJson && result.Content is { Length: > 0 } json && (result.IsSuccessStatusCode || SkipHttpErrorCheck))
             result.Json = JsonToPowerShell.Parse(json);
@@ -175,16 +100,6 @@ public sealed class InvokeAsyncFetchCommand : ScheduledCmdlet<InvokeAsyncFetchCo
         Body = BodyBytes(item.Body),
         ContentType = item.Body is null ? null : item.ContentType ?? (item.Body is byte[] ? "application/octet-stream" : "text/plain; charset=utf-8"),
     };
-
-    private Dictionary<string, string> RequestHeaders(object? given)
-    {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = UserAgent };
-        foreach (DictionaryEntry entry in HeaderTable.From(given))
-            headers[entry.Key.ToString()!] = entry.Value?.ToString() ?? "";
-        if (_authorization is not null)
-            headers["Authorization"] = _authorization;
-        return headers;
-    }
 
     private static byte[]? BodyBytes(object? body) => body switch
     {

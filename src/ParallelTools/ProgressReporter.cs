@@ -16,6 +16,9 @@ internal sealed class ProgressReporter(Cmdlet cmdlet, string activity, bool enab
     private bool _shown;
 
     public long Done { get; private set; }
+
+    /// <summary>More to say after the counts (bytes and their rate), given the seconds elapsed.</summary>
+    public Func<double, string>? Detail { get; set; }
     public long Failed { get; private set; }
 
     public void Count(bool succeeded)
@@ -33,7 +36,8 @@ internal sealed class ProgressReporter(Cmdlet cmdlet, string activity, bool enab
             return;
         _next = _clock.Elapsed + Interval;
         double rate = Done / Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
-        var record = new ProgressRecord(0, activity, $"{Done} done, {running} in flight, {Failed} failed, {rate:0.#}/s")
+        string detail = Detail is null ? "" : ", " + Detail(_clock.Elapsed.TotalSeconds);
+        var record = new ProgressRecord(0, activity, $"{Done} done, {running} in flight, {Failed} failed, {rate:0.#}/s{detail}")
         {
             PercentComplete = total is > 0 ? (int)Math.Min(100, Done * 100 / total.Value) : -1,
         };

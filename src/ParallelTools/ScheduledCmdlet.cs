@@ -60,6 +60,9 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
     protected virtual SchedulerOptions CreateSchedulerOptions() =>
         new() { ThrottleLimit = ThrottleLimit, Unordered = Unordered };
 
+    /// <summary>Appended to the progress status (bytes and rate for downloads), given the seconds elapsed; null for nothing.</summary>
+    protected virtual Func<double, string>? ProgressDetail => null;
+
     /// <summary>Releases what the cmdlet holds beyond the scheduler (workers, runspaces).</summary>
     protected virtual void ReleaseResources()
     {
@@ -72,7 +75,7 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
             ? new StreamScheduler<TItem, TResult>((Func<TItem, ItemOutputs, CancellationToken, Task<TResult>>)RunItemAsync, options)
             : new StreamScheduler<TItem, TResult>((Func<TItem, CancellationToken, Task<TResult>>)RunItemAsync, options);
         bool showProgress = GetVariableValue("ProgressPreference") is not ActionPreference.SilentlyContinue;
-        _progress = new ProgressReporter(this, MyInvocation.MyCommand.Name, showProgress);
+        _progress = new ProgressReporter(this, MyInvocation.MyCommand.Name, showProgress) { Detail = ProgressDetail };
         _scheduler.Heartbeat = ReportProgress;
     }
 

@@ -49,7 +49,16 @@ Describe 'Help for <Name>' -ForEach $Commands {
 Describe 'Help example <Number> of <Name>' -ForEach $Examples {
     It 'runs against the test server and produces output' {
         $base = $Server.BaseUri
-        $output = & ([scriptblock]::Create($Code)) 6>&1 3>&1
-        @($output).Count | Should -BeGreaterThan 0
+        # Examples may write files (./downloads): run each in a folder of its own.
+        $folder = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "pt-example-$([guid]::NewGuid().ToString('n'))")
+        Push-Location $folder
+        try {
+            $output = & ([scriptblock]::Create($Code)) 6>&1 3>&1
+            @($output).Count | Should -BeGreaterThan 0
+        }
+        finally {
+            Pop-Location
+            Remove-Item $folder -Recurse -Force
+        }
     }
 }

@@ -22,8 +22,8 @@ Describe 'The staged module' {
     }
 
     It 'loads its format file, so results show as a table' {
-        $view = Get-FormatData -TypeName ParallelTools.Engine.Http.FetchResult
-        $view | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName ParallelTools.Engine.Http.FetchResult | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName ParallelTools.Engine.Download.DownloadResult | Should -Not -BeNullOrEmpty
     }
 
     It 'uses approved verbs only' {

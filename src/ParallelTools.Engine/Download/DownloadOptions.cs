@@ -22,6 +22,9 @@ public sealed class DownloadOptions
 
     /// <summary>Bytes read before each write to disk.</summary>
     public int BufferSize { get; init; } = 1024 * 1024;
+
+    /// <summary>Counts the bytes written, for progress; null for none.</summary>
+    public TransferCounter? Counter { get; init; }
 }
 
 public enum ExistingFilePolicy

@@ -111,6 +111,7 @@ internal sealed class FileResponseHandler(
                 {
                     hash?.AppendData(buffer, 0, filled);
                     OnDisk(exchange, () => part.Append(buffer.AsSpan(0, filled)));
+                    options.Counter?.Add(filled);
                 }
                 if (read == 0)
                     return;

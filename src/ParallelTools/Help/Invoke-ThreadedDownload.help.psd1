@@ -1,0 +1,98 @@
+@{
+    Synopsis    = 'Downloads URLs to files on a bounded number of concurrent downloads, each streamed to disk through a private .part file, and outputs one result per URL.'
+    Description = @'
+Invoke-ThreadedDownload downloads every URL it receives from the pipeline into the -Destination folder, up to -ThrottleLimit at once, and outputs one DownloadResult per URL (Url, Path, Length, StatusCode, Elapsed, Attempts, Resumed, Sha256, Status), in input order; -Unordered writes them as they complete.
+
+Each body is streamed to disk in 1 MiB writes, never held in memory whole, into a .part file created new beside the target (owner-only permissions, an unpredictable name). The .part takes the final name only after every check passed, with ordinary read permissions; on any failure it is removed (unless -Resume keeps it), so a result's Path never points at a half-written file.
+
+File names come from -OutFile (or an OutFile property) when given, else from the server's Content-Disposition file name, else from the decoded last segment of the URL you gave (never of a redirect target), else from the host. Every name is sanitised the same way on every OS: only the part after the last / or \ is kept; colons, drive letters, control and bidi characters, characters Windows forbids, trailing dots and spaces, leading dots (hidden files) and reserved device names (CON, NUL, COM1...) are neutralised; over-long names are shortened keeping the extension. The full path must lie inside -Destination. A name that cannot be made safe, and two inputs of one call that map to the same file, are each that item's error: nothing is overwritten silently.
+
+An existing target is an error for that item by default; -Force replaces it, -SkipExisting outputs a Skipped result instead. Retries, timeouts, redirects and credentials follow the same rules as Invoke-AsyncFetch, through the same engine code; a retry after a broken or stalled body continues where it stopped when the server supports ranges and sent a validator. Bodies are saved exactly as served (no automatic decompression).
+
+Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N cancel every download in flight, close every file and remove every .part not kept for -Resume.
+
+Concurrency: each download is one sequential task (request, then read and write in a loop) on .NET thread-pool threads; -ThrottleLimit bounds how many run at once. Waiting for the network blocks no thread, which is why one engine serves this cmdlet and Invoke-AsyncFetch.
+'@
+    Inputs      = @('System.String', 'System.Uri', 'Objects with a Url or Uri property, and optional OutFile, Sha256 (or ExpectedSha256) and Headers properties')
+    Parameters  = @{
+        Url                            = 'The URL to download: an absolute http or https URL. Binds from the pipeline by value and by property name (Url, or its alias Uri), so Import-Csv manifests work.'
+        Destination                    = 'The folder the files go into; created when missing. Default: the current location. Every file''s full path is checked to lie inside it.'
+        OutFile                        = 'The file name (or a relative path with sub-folders) under -Destination. Binds by property name, so a manifest can name each file. A rooted path, a drive, or .. is that item''s error. Without it, the name comes from Content-Disposition, the URL or the host.'
+        ExpectedSha256                 = 'The hex SHA-256 the finished file must have (alias Sha256, so a manifest column named Sha256 binds). The hash is computed while writing; a mismatch is that item''s error and the file is removed instead of taking its name.'
+        Force                          = 'Replaces existing target files. Cannot be used with -SkipExisting.'
+        SkipExisting                   = 'Leaves existing target files alone and outputs a result with Status Skipped. When the name is known before the request (-OutFile, or a file named by the URL), no request is sent; when only Content-Disposition names an existing file, the body is not downloaded.'
+        Resume                         = 'Keeps the .part of a failed or stopped download (as target.part, with the response''s strong ETag or Last-Modified beside it) and continues it on the next run with Range and If-Range. If the file changed on the server, the server sends it whole and it is downloaded afresh from byte 0: bytes of two versions are never spliced. A server that ignores Range also restarts cleanly from 0. With -Resume the name comes from -OutFile, the URL or the host, never from Content-Disposition, so the .part can be found before the request is sent (curl refuses --continue-at with --remote-header-name for the same reason).'
+        ComputeSha256                  = 'Reports the SHA-256 of every file in the Sha256 property, computed while writing (a resumed file reads back only the kept bytes).'
+        SegmentCount                   = 'Connections per file for large files on servers that support ranges: the file is preallocated and each connection writes its own byte range at its offset. Default 1, because on loopback and fast links one connection is as fast (measured with build.ps1 -Task Bench, scenario download). Segments are used only for files of at least 4 MiB per segment with a validator, and not with -Resume, -ExpectedSha256 or -ComputeSha256 (the hash is computed in order while writing).'
+        ThrottleLimit                  = 'Most downloads at once. Default 8, measured on a 2-core machine with build.ps1 -Task Bench (scenario download).'
+        TimeoutSec                     = 'Seconds one attempt of a download may take, headers and body together. Default 0: no limit, since large files take as long as they take; -IdleTimeoutSec still ends a stalled transfer.'
+        Headers                        = 'Request headers: a hashtable, or (per CSV row) a JSON object string such as {"X-Api-Key":"k"}. Binds by property name.'
+        UserAgent                      = 'The User-Agent header. Default ParallelTools/<version>.'
+        Credential                     = 'Sends Basic authorization with this user name and password. Refused over plain http unless -AllowUnencryptedAuthentication.'
+        Authentication                 = 'Basic (with -Credential) or Bearer (with -Token). Inferred when only one of -Credential and -Token is given.'
+        Token                          = 'The bearer token, as a SecureString, sent as Authorization: Bearer. Never shown in output or errors.'
+        AllowUnencryptedAuthentication = 'Allows -Credential and -Token to be sent over plain http. Without it such a request is refused with an error.'
+        SecretHeader                   = 'Names of further request headers (API keys and the like) that must not follow a redirect to another origin, in addition to Authorization, Cookie and Proxy-Authorization.'
+        Proxy                          = 'Sends every request through this HTTP proxy. Default: no proxy.'
+        SkipCertificateCheck           = 'Accepts any server certificate. Dangerous: anyone on the network path can read and change the traffic. Off by default; a warning is written when it is used.'
+        HttpVersion                    = 'The HTTP version to ask for: 1.1 (default) or 2.0. With 2.0, https negotiates HTTP/2 and may fall back to 1.1; plain http uses HTTP/2 with prior knowledge.'
+        PerHostLimit                   = 'Most requests in flight to any one origin (scheme, host, port). Default: only -ThrottleLimit applies. Time spent waiting for a slot does not count against -TimeoutSec.'
+        Unordered                      = 'Writes each result as soon as it completes, instead of in input order.'
+        IdleTimeoutSec                 = 'Seconds to wait for the next piece of a response body before giving up, so a stalled server cannot hang the pipeline. Default 30.'
+        ConnectTimeoutSec              = 'Seconds to wait for a TCP (and TLS) connection to be established. Default 10.'
+        MaximumRetryCount              = 'Retries after the first attempt, for connection failures, timeouts, 408, 429 and 5xx (not 501, 505) on idempotent methods. Never for other 4xx. Default 0. The result''s Attempts property records how many attempts were made.'
+        RetryIntervalSec               = 'The first wait between attempts, in seconds; each later wait doubles (capped at 30 s), with random jitter of up to half. A Retry-After header (seconds or HTTP date, up to 2 minutes) is honoured instead. Default 1.'
+        MaximumRedirection             = 'Most redirects to follow. Default 5. 0 returns the redirect response itself. More redirects than this, a redirect loop, a redirect from https to http or to another scheme is that URL''s error.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Three downloads, a line per completed file'
+            Code    = @'
+$urls = "$base/file/a.bin", "$base/file/b.bin", "$base/file/c.bin"
+$urls | Invoke-ThreadedDownload -Destination ./downloads | ForEach-Object { "Downloaded $($_.Url) to $($_.Path) ($($_.Length) bytes)" }
+'@
+            Remarks = 'The threaded example from the project''s origin: three files at once, one line per completed download. $base is any web server, for example http://127.0.0.1:8080.'
+        }
+        @{
+            Title   = 'A CSV manifest with names and hashes'
+            Code    = @'
+@"
+Url,OutFile,Sha256
+$base/file/report.bin?size=100000,reports/report.bin,$(Invoke-RestMethod "$base/filehash/report.bin?size=100000")
+$base/file/data.bin?size=200000,data.bin,$(Invoke-RestMethod "$base/filehash/data.bin?size=200000")
+"@ | ConvertFrom-Csv | Invoke-ThreadedDownload -Destination ./downloads -Force | Select-Object Status, Length, Sha256, Path
+'@
+            Remarks = 'Url, OutFile and Sha256 bind by property name. Each file is checked against its hash as it is written; a mismatch is an error for that row and leaves no file behind.'
+        }
+        @{
+            Title   = 'Resume an interrupted download'
+            Code    = @'
+Invoke-ThreadedDownload "$base/file/big.bin?size=50000000" -Destination ./downloads -Resume -IdleTimeoutSec 10 -MaximumRetryCount 3 -Force |
+    Select-Object Status, Resumed, Length
+'@
+            Remarks = 'If the transfer breaks, retries continue from the last byte written; if the whole call fails or is stopped, big.bin.part stays, and running the same command again continues it with Range and If-Range, or starts afresh if the file changed on the server.'
+        }
+        @{
+            Title   = 'Keep what is already there'
+            Code    = @'
+1..5 | ForEach-Object { "$base/file/part$_.bin" } | Invoke-ThreadedDownload -Destination ./downloads -SkipExisting -ThrottleLimit 4 |
+    Group-Object Status | Select-Object Name, Count
+'@
+            Remarks = 'Files already present are reported with Status Skipped and not requested again.'
+        }
+        @{
+            Title   = 'Many files with progress, in completion order'
+            Code    = @'
+1..50 | ForEach-Object { "$base/file/f$_.bin?size=1048576" } |
+    Invoke-ThreadedDownload -Destination ./downloads -Force -Unordered -ComputeSha256 | Measure-Object Length -Sum
+'@
+            Remarks = 'One overall progress bar shows files done, bytes, rate and time remaining, a few times a second; $ProgressPreference = ''SilentlyContinue'' turns it off.'
+        }
+    )
+    Notes       = @'
+Results are ParallelTools.Engine.Download.DownloadResult objects: Url, Path, Length, StatusCode, ReasonPhrase, Elapsed, Attempts, Resumed, Sha256 and Status (Completed or Skipped). Errors carry the URL as TargetObject and an id naming the cause: ParallelTools.UnsafeFileName, FileExists, FileNameConflict, HashMismatch, BadResponse, FileWriteFailed, HttpStatus, Timeout, ConnectionFailed, Redirect, InvalidUrl.
+
+Progress is one overall record (files done, in flight, failed, files per second, MiB written and MiB/s, time remaining once the input has ended), written at most four times a second once a run has lasted a second, and not at all when $ProgressPreference is SilentlyContinue. There is no per-chunk progress, which is what made Invoke-WebRequest many times slower.
+'@
+    Links       = @('about_ParallelTools', 'Invoke-AsyncFetch', 'Invoke-WebRequest')
+}

@@ -1,0 +1,133 @@
+using System.Collections;
+using System.Management.Automation;
+using ParallelTools.Engine.Http;
+
+namespace ParallelTools;
+
+/// <summary>
+/// The HTTP parameters Invoke-AsyncFetch and Invoke-ThreadedDownload share, with the same names and
+/// meanings, and the <see cref="Fetcher"/> they configure.
+/// </summary>
+public abstract class HttpCmdlet<TItem, TResult> : ScheduledCmdlet<TItem, TResult>
+{
+    private int? _timeoutSec;
+    private string? _authorization;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public object? Headers { get; set; }
+
+    [Parameter]
+    public string UserAgent { get; set; } = $"ParallelTools/{typeof(HttpCmdlet<,>).Assembly.GetName().Version?.ToString(3)}";
+
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter]
+    [ValidateSet("Basic", "Bearer")]
+    public string? Authentication { get; set; }
+
+    [Parameter]
+    public System.Security.SecureString? Token { get; set; }
+
+    [Parameter]
+    public SwitchParameter AllowUnencryptedAuthentication { get; set; }
+
+    [Parameter]
+    public string[] SecretHeader { get; set; } = [];
+
+    [Parameter]
+    public Uri? Proxy { get; set; }
+
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    [Parameter]
+    [ValidateSet("1.1", "2.0")]
+    public string HttpVersion { get; set; } = "1.1";
+
+    [Parameter]
+    [ValidateRange(1, 4096)]
+    public int PerHostLimit { get; set; }
+
+    /// <summary>Whole-attempt limit in seconds; 0 for none.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int TimeoutSec
+    {
+        get => _timeoutSec ?? DefaultTimeoutSec;
+        set => _timeoutSec = value;
+    }
+
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int IdleTimeoutSec { get; set; } = 30;
+
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int ConnectTimeoutSec { get; set; } = 10;
+
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int MaximumRetryCount { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 3600.0)]
+    public double RetryIntervalSec { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int MaximumRedirection { get; set; } = 5;
+
+    protected abstract int DefaultTimeoutSec { get; }
+
+    /// <summary>Decode gzip, deflate and brotli bodies (a download keeps the bytes as served).</summary>
+    protected abstract bool DecompressBodies { get; }
+
+    protected Fetcher CreateFetcher(long maximumResponseBytes = 64L * 1024 * 1024, bool asByteArray = false)
+    {
+        if (SkipCertificateCheck)
+            WriteWarning("-SkipCertificateCheck: server certificates are NOT checked. Anyone on the network path can read and change this traffic. Use it only with test servers you control.");
+        _authorization = AuthorizationHeader.From(Authentication, Credential, Token);
+        var client = HttpClientCache.Get(new HttpClientSettings
+        {
+            Proxy = Proxy,
+            SkipCertificateCheck = SkipCertificateCheck,
+            AutomaticDecompression = DecompressBodies,
+            ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSec),
+        });
+        return new Fetcher(client, new FetchOptions
+        {
+            Timeout = TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(TimeoutSec),
+            IdleTimeout = TimeSpan.FromSeconds(IdleTimeoutSec),
+            MaximumResponseBytes = maximumResponseBytes,
+            AsByteArray = asByteArray,
+            HttpVersion = HttpVersion == "2.0" ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
+            PerHostLimit = PerHostLimit > 0 ? PerHostLimit : null,
+            Retry = new RetryPolicy { MaximumRetryCount = MaximumRetryCount, RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec) },
+            Redirect = new RedirectPolicy
+            {
+                MaximumRedirection = MaximumRedirection,
+                SecretHeaders = new HashSet<string>(SecretHeader, StringComparer.OrdinalIgnoreCase),
+            },
+        });
+    }
+
+    /// <summary>The headers of one request: the user agent, the given headers, then authorization.</summary>
+    protected Dictionary<string, string> RequestHeaders(object? given)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = UserAgent };
+        foreach (DictionaryEntry entry in HeaderTable.From(given))
+            headers[entry.Key.ToString()!] = entry.Value?.ToString() ?? "";
+        if (_authorization is not null)
+            headers["Authorization"] = _authorization;
+        return headers;
+    }
+
+    /// <summary>Credentials go over https only, unless the user allows otherwise.</summary>
+    protected void CheckCredentialsAllowed(string url)
+    {
+        if (_authorization is not null && !AllowUnencryptedAuthentication && UrlParser.Parse(url).Scheme != Uri.UriSchemeHttps)
+            throw new InvalidOperationException($"'{UrlRedactor.Redact(url)}': refusing to send credentials over unencrypted http; use https, or -AllowUnencryptedAuthentication.");
+    }
+}

@@ -1,0 +1,239 @@
+# Invoke-ThreadedDownload against the repo's test server: names, existing files, hashes, resume, stopping, progress.
+BeforeAll {
+    . (Join-Path $PSScriptRoot '../TestServer.ps1')
+    Import-Module $env:PARALLELTOOLS_MODULE -Force
+    $script:Server = Start-TestServer
+    $script:Base = $Server.BaseUri
+
+    function New-Folder { (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "pt-dl-$([guid]::NewGuid().ToString('n'))")).FullName }
+    function Get-Names($Folder) { @(Get-ChildItem -LiteralPath $Folder -Recurse -File -Force | ForEach-Object Name | Sort-Object) }
+    function Get-ServerHash([string] $Query) { Invoke-RestMethod "$Base/filehash/$Query" }
+    function Measure-Seconds([scriptblock] $Script) {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $null = & $Script
+        $watch.Elapsed.TotalSeconds
+    }
+    # Runs a script in another PowerShell instance, stops it (Ctrl+C) after a pause, and returns the seconds Stop took.
+    function Stop-After([scriptblock] $Script, [object[]] $Arguments, [int] $Milliseconds) {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript($Script)
+            foreach ($a in $Arguments) { $null = $ps.AddArgument($a) }
+            $handle = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds $Milliseconds
+            $handle.IsCompleted | Should -BeFalse
+            $seconds = Measure-Seconds { $ps.Stop() }
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $seconds
+        }
+        finally { $ps.Dispose() }
+    }
+}
+
+AfterAll {
+    Stop-TestServer $Server
+}
+
+Describe 'Invoke-ThreadedDownload' {
+    BeforeEach { $script:Folder = New-Folder }
+    AfterEach { Remove-Item -LiteralPath $Folder -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'downloads three URLs with a line per completed download (the origin example)' {
+        $urls = "$Base/file/a.bin", "$Base/file/b.bin", "$Base/file/c.bin"
+        $lines = $urls | Invoke-ThreadedDownload -Destination $Folder | ForEach-Object { "Downloaded $($_.Url) to $($_.Path)" }
+
+        $lines | Should -Be ($urls | ForEach-Object { "Downloaded $_ to $(Join-Path $Folder ($_ -split '/')[-1])" })
+        Get-Names $Folder | Should -Be @('a.bin', 'b.bin', 'c.bin')
+        (Get-FileHash (Join-Path $Folder 'b.bin') -Algorithm SHA256).Hash | Should -Be (Get-ServerHash 'b.bin').ToUpper()
+    }
+
+    It 'outputs typed results with a compact default view' {
+        $r = Invoke-ThreadedDownload "$Base/file/t.bin?size=5000" -Destination $Folder -ComputeSha256
+        $r | Should -BeOfType ([ParallelTools.Engine.Download.DownloadResult])
+        $r.Status | Should -Be 'Completed'
+        $r.Length | Should -Be 5000
+        $r.StatusCode | Should -Be 200
+        $r.Attempts | Should -Be 1
+        $r.Resumed | Should -BeFalse
+        $r.Sha256 | Should -Be (Get-ServerHash 't.bin?size=5000')
+        $text = $r | Out-String
+        $text | Should -Match 'Status\s+Length'
+        $text | Should -Match 'Completed\s+5000'
+    }
+
+    It 'creates -Destination when missing, defaulting to the current location' {
+        $nested = Join-Path $Folder 'x/y'
+        Invoke-ThreadedDownload "$Base/file/n.bin?size=10" -Destination $nested | Out-Null
+        Test-Path (Join-Path $nested 'n.bin') | Should -BeTrue
+        Push-Location $Folder
+        try { (Invoke-ThreadedDownload "$Base/file/here.bin?size=10").Path | Should -Be (Join-Path $Folder 'here.bin') }
+        finally { Pop-Location }
+    }
+
+    It 'keeps input order, and completion order with -Unordered' {
+        $rows = @(
+            [pscustomobject]@{ Url = "$Base/delay?ms=800&n=10"; OutFile = 'slow.bin' }
+            [pscustomobject]@{ Url = "$Base/file/fast.bin?size=10"; OutFile = 'fast.bin' }
+        )
+        ($rows | Invoke-ThreadedDownload -Destination $Folder).Path | Split-Path -Leaf | Should -Be @('slow.bin', 'fast.bin')
+        ($rows | Invoke-ThreadedDownload -Destination $Folder -Force -Unordered).Path | Split-Path -Leaf | Should -Be @('fast.bin', 'slow.bin')
+    }
+
+    It 'takes a CSV manifest with OutFile and Sha256, and refuses a file whose hash differs' {
+        $good = Get-ServerHash 'm1.bin?size=100000'
+        $manifest = @"
+Url,OutFile,Sha256
+$Base/file/m1.bin?size=100000,sub/one.bin,$good
+$Base/file/m2.bin?size=100000,two.bin,$('0' * 64)
+"@ | ConvertFrom-Csv
+        $results = $manifest | Invoke-ThreadedDownload -Destination $Folder -ErrorVariable errors -ErrorAction SilentlyContinue
+
+        $results.Count | Should -Be 1
+        $results.Sha256 | Should -Be $good
+        $results.Path | Should -Be (Join-Path $Folder 'sub/one.bin')
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.HashMismatch,*'
+        $errors[0].TargetObject | Should -Be "$Base/file/m2.bin?size=100000"
+        Get-Names $Folder | Should -Be @('one.bin')
+    }
+
+    It 'names files by a sanitised Content-Disposition, and refuses an OutFile that escapes' {
+        $r = Invoke-ThreadedDownload "$Base/disposition?name=..%2F..%2F.bashrc" -Destination $Folder
+        $r.Path | Should -Be (Join-Path $Folder '_bashrc')
+
+        $outside = [pscustomobject]@{ Url = "$Base/file/e.bin?size=10"; OutFile = '../escaped.bin' }
+        $outside | Invoke-ThreadedDownload -Destination $Folder -ErrorVariable errors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.UnsafeFileName,*'
+        Test-Path (Join-Path $Folder '../escaped.bin') | Should -BeFalse
+    }
+
+    It 'treats an existing file as an error, replaces it with -Force, and skips it with -SkipExisting without a request' {
+        $target = Join-Path $Folder 'x.bin'
+        Set-Content $target 'old'
+        Invoke-ThreadedDownload "$Base/file/x.bin?size=100" -Destination $Folder -ErrorVariable errors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.FileExists,*'
+        Get-Content $target | Should -Be 'old'
+
+        # Port 1 is closed: a request would fail, so Skipped proves none was sent.
+        (Invoke-ThreadedDownload 'http://127.0.0.1:1/x.bin' -Destination $Folder -SkipExisting).Status | Should -Be 'Skipped'
+        Get-Content $target | Should -Be 'old'
+
+        (Invoke-ThreadedDownload "$Base/file/x.bin?size=100" -Destination $Folder -Force).Length | Should -Be 100
+        (Get-Item $target).Length | Should -Be 100
+        { Invoke-ThreadedDownload "$Base/file/x.bin" -Destination $Folder -Force -SkipExisting } | Should -Throw '*cannot be used together*'
+    }
+
+    It 'never lets two inputs overwrite each other' {
+        $urls = "$Base/file/same.bin?size=10&version=1", "$Base/file/same.bin?size=20&version=2"
+        $results = $urls | Invoke-ThreadedDownload -Destination $Folder -ErrorVariable errors -ErrorAction SilentlyContinue
+        @($results).Count | Should -Be 1
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.FileNameConflict,*'
+        Get-Names $Folder | Should -Be @('same.bin')
+    }
+
+    It 'gives exactly one outcome per input across good and failing URLs, and leaves no .part behind' {
+        $urls = @(
+            "$Base/file/ok1.bin?size=1000", 'not a url', "$Base/status/404", "$Base/file/stall.bin?size=3000000&stallAfter=1000000",
+            'http://127.0.0.1:1/refused.bin', "$Base/file/ok2.bin?size=2000"
+        )
+        $results = $urls | Invoke-ThreadedDownload -Destination $Folder -IdleTimeoutSec 1 -ErrorVariable errors -ErrorAction SilentlyContinue
+        ($results.Url + $errors.TargetObject | Sort-Object) | Should -Be ($urls | Sort-Object)
+        $results.Count | Should -Be 2
+        $errors.Count | Should -Be 4
+        ($errors.FullyQualifiedErrorId -replace ',.*') | Sort-Object | Should -Be @('ParallelTools.ConnectionFailed', 'ParallelTools.HttpStatus', 'ParallelTools.InvalidUrl', 'ParallelTools.Timeout')
+        Get-Names $Folder | Should -Be @('ok1.bin', 'ok2.bin')
+    }
+
+    It 'keeps the .part with -Resume and continues it on the next run; a changed file starts afresh' {
+        $stalled = "$Base/file/r.bin?size=4000000&stallAfter=1500000"
+        $row = [pscustomobject]@{ Url = $stalled; OutFile = 'r.bin' }
+        $row | Invoke-ThreadedDownload -Destination $Folder -Resume -IdleTimeoutSec 1 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-Names $Folder | Should -Be @('r.bin.part', 'r.bin.part.validator')
+        (Get-Item (Join-Path $Folder 'r.bin.part')).Length | Should -Be 1500000
+
+        $r = [pscustomobject]@{ Url = "$Base/file/r.bin?size=4000000"; OutFile = 'r.bin' } | Invoke-ThreadedDownload -Destination $Folder -Resume -ComputeSha256
+        $r.Resumed | Should -BeTrue
+        $r.Sha256 | Should -Be (Get-ServerHash 'r.bin?size=4000000')
+        Get-Names $Folder | Should -Be @('r.bin')
+
+        # The same again, but the server's file changed (version 2) between the runs.
+        Remove-Item (Join-Path $Folder 'r.bin')
+        $row | Invoke-ThreadedDownload -Destination $Folder -Resume -IdleTimeoutSec 1 -ErrorAction SilentlyContinue | Out-Null
+        $changed = [pscustomobject]@{ Url = "$Base/file/r.bin?size=4000000&version=2"; OutFile = 'r.bin' } | Invoke-ThreadedDownload -Destination $Folder -Resume -ComputeSha256
+        $changed.Resumed | Should -BeFalse
+        $changed.Sha256 | Should -Be (Get-ServerHash 'r.bin?size=4000000&version=2')
+    }
+
+    It 'removes the .part of a failed download without -Resume' {
+        Invoke-ThreadedDownload "$Base/file/f.bin?size=3000000&stallAfter=1000000" -Destination $Folder -IdleTimeoutSec 1 -ErrorAction SilentlyContinue | Out-Null
+        Get-Names $Folder | Should -BeNullOrEmpty
+    }
+
+    It 'stops promptly on Ctrl+C with downloads in flight, closing and removing every .part' {
+        $seconds = Stop-After -Milliseconds 1500 -Arguments $env:PARALLELTOOLS_MODULE, $Base, $Folder -Script {
+            param($ModulePath, $Base, $Folder)
+            Import-Module $ModulePath
+            1..100 | ForEach-Object { "$Base/file/s$_.bin?size=3000000&stallAfter=500000" } | Invoke-ThreadedDownload -Destination $Folder
+        }
+        $seconds | Should -BeLessThan 5
+        Get-Names $Folder | Should -BeNullOrEmpty
+    }
+
+    It 'stops promptly when Select-Object -First has enough' {
+        $urls = @("$Base/file/first.bin?size=1000") + (1..50 | ForEach-Object { "$Base/file/s$_.bin?size=3000000&stallAfter=500000" })
+        $seconds = Measure-Seconds { $urls | Invoke-ThreadedDownload -Destination $Folder -Unordered | Select-Object -First 1 }
+        $seconds | Should -BeLessThan 10
+        Get-Names $Folder | Should -Be @('first.bin')
+    }
+
+    It 'stops the whole pipeline on the first error with -ErrorAction Stop' {
+        $urls = @("$Base/status/500") + (1..20 | ForEach-Object { "$Base/file/late$_.bin?size=1000" })
+        { $urls | Invoke-ThreadedDownload -Destination $Folder -ThrottleLimit 1 -ErrorAction Stop } | Should -Throw '*500*'
+        (Get-Names $Folder).Count | Should -BeLessThan 20
+        Get-Names $Folder | Where-Object { $_ -like '*.part' } | Should -BeNullOrEmpty
+    }
+
+    It 'lets -ThrottleLimit bound the downloads at once' {
+        $rows = 1..6 | ForEach-Object { [pscustomobject]@{ Url = "$Base/delay?ms=400&n=10&i=$_"; OutFile = "d$_.bin" } }
+        (Measure-Seconds { $rows | Invoke-ThreadedDownload -Destination $Folder -ThrottleLimit 2 }) | Should -BeGreaterThan 1.1
+        (Measure-Seconds { $rows | Invoke-ThreadedDownload -Destination $Folder -ThrottleLimit 6 -Force }) | Should -BeLessThan 1.1
+    }
+}
+
+Describe 'Invoke-ThreadedDownload progress' {
+    BeforeAll {
+        function Invoke-WithProgress([string] $Preference) {
+            $folder = New-Folder
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript({
+                        param($ModulePath, $Base, $Folder, $Preference)
+                        $ProgressPreference = $Preference
+                        Import-Module $ModulePath
+                        1..12 | ForEach-Object { [pscustomobject]@{ Url = "$Base/delay?ms=250&n=100000&i=$_"; OutFile = "p$_.bin" } } |
+                            Invoke-ThreadedDownload -Destination $Folder -ThrottleLimit 2 | Out-Null
+                    }).AddArgument($env:PARALLELTOOLS_MODULE).AddArgument($Base).AddArgument($folder).AddArgument($Preference)
+                $null = $ps.Invoke()
+                , @($ps.Streams.Progress)
+            }
+            finally {
+                $ps.Dispose()
+                Remove-Item -LiteralPath $folder -Recurse -Force
+            }
+        }
+    }
+
+    It 'writes one throttled overall record with bytes and rate, and completes it' {
+        $records = Invoke-WithProgress 'Continue'
+        $records.Count | Should -BeGreaterThan 0
+        $records.Count | Should -BeLessOrEqual 8
+        ($records.ActivityId | Select-Object -Unique) | Should -Be 0
+        $records[0].StatusDescription | Should -Match '\d+ done, \d+ in flight, \d+ failed, [\d.]+/s, [\d.]+ MiB, [\d.]+ MiB/s'
+        $records[-1].RecordType | Should -Be 'Completed'
+    }
+
+    It 'writes no progress when $ProgressPreference is SilentlyContinue' {
+        (Invoke-WithProgress 'SilentlyContinue').Count | Should -Be 0
+    }
+}
