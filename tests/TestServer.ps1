@@ -3,11 +3,16 @@
 
 function Start-TestServer {
     [CmdletBinding()]
-    param([string] $Dll = $env:PARALLELTOOLS_TESTSERVER)
+    param(
+        [string] $Dll = $env:PARALLELTOOLS_TESTSERVER,
+        # A folder to serve under /static/ (the download benchmark's files).
+        [string] $FileRoot
+    )
 
     if (-not $Dll -or -not (Test-Path $Dll)) { throw "The test server is not built (looked for '$Dll'); run ./build.ps1 first." }
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($arg in $Dll, '--port', '0', '--exit-on-stdin-eof') { $info.ArgumentList.Add($arg) }
+    if ($FileRoot) { $info.ArgumentList.Add('--file-root'); $info.ArgumentList.Add($FileRoot) }
     $info.UseShellExecute = $false
     $info.RedirectStandardInput = $true     # closing it (or our exit) stops the server
     $info.RedirectStandardOutput = $true

@@ -70,6 +70,12 @@ internal sealed class FileResponseHandler(
             OnDisk(exchange, () => Part.Restart(Validator(response)));
         }
 
+        if (SegmentedLength(response) is long length)
+        {
+            await CopySegmentsAsync(exchange, length, cancellationToken).ConfigureAwait(false);
+            return Commit(exchange, null);
+        }
+
         using var hash = request.ExpectedSha256 is not null || options.ComputeSha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         if (hash is not null && Part.Length > 0)
             await HashPrefixAsync(hash, cancellationToken).ConfigureAwait(false);
@@ -116,6 +122,107 @@ internal sealed class FileResponseHandler(
                 if (read == 0)
                     return;
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The length to split over <see cref="DownloadOptions.SegmentCount"/> connections, or null to use
+    /// one: segments need a whole (200) response with ranges, a length and a validator, big enough
+    /// segments, and no in-order hash or resume.
+    /// </summary>
+    private long? SegmentedLength(HttpResponseMessage response)
+    {
+        if (options.SegmentCount < 2 || options.Resume || options.ComputeSha256 || request.ExpectedSha256 is not null
+            || response.StatusCode != HttpStatusCode.OK || Validator(response) is null
+            || !response.Headers.AcceptRanges.Contains("bytes", StringComparer.OrdinalIgnoreCase))
+            return null;
+        return response.Content.Headers.ContentLength is long length && length >= options.SegmentCount * options.MinimumSegmentBytes
+            ? length
+            : null;
+    }
+
+    // This response supplies the first segment; the others come from range requests for the same
+    // URL, each checked to be the asked range of the same version (If-Range), written at its offset.
+    private async Task CopySegmentsAsync(HttpExchange exchange, long length, CancellationToken cancellationToken)
+    {
+        var part = Part!;
+        string validator = Validator(exchange.Response)!;
+        long size = length / options.SegmentCount;
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            OnDisk(exchange, () => part.Preallocate(length));
+            var segments = new List<Task>();
+            for (int i = 0; i < options.SegmentCount; i++)
+            {
+                long from = i * size;
+                long count = i == options.SegmentCount - 1 ? length - from : size;
+                segments.Add(i == 0
+                    ? CopyRangeAsync(exchange, exchange.Response, 0, count, failed)
+                    : FetchRangeAsync(exchange, from, count, validator, failed));
+            }
+            await Task.WhenAll(segments).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A half-filled preallocated file must never look resumable or complete.
+            OnDisk(exchange, () => part.Restart(null));
+            throw;
+        }
+    }
+
+    private async Task FetchRangeAsync(HttpExchange exchange, long from, long count, string validator, CancellationTokenSource failed)
+    {
+        using var response = await exchange.SendAgain(message =>
+        {
+            message.Headers.Range = new RangeHeaderValue(from, from + count - 1);
+            message.Headers.TryAddWithoutValidation("If-Range", validator);
+        }, failed.Token).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.PartialContent || response.Content.Headers.ContentRange?.From != from)
+        {
+            failed.Cancel();
+            throw new DownloadException(exchange.ShownUrl, DownloadFailure.BadResponse,
+                $"the server answered {(int)response.StatusCode} to the range request for bytes {from}-{from + count - 1}; download with -SegmentCount 1");
+        }
+        await CopyRangeAsync(exchange, response, from, count, failed).ConfigureAwait(false);
+    }
+
+    private async Task CopyRangeAsync(HttpExchange exchange, HttpResponseMessage response, long offset, long count, CancellationTokenSource failed)
+    {
+        var part = Part!;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
+        try
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(failed.Token);
+            idle.CancelAfter(fetchOptions.IdleTimeout);
+            await using var body = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
+            while (count > 0)
+            {
+                int want = (int)Math.Min(options.BufferSize, count);
+                int filled = 0;
+                int read;
+                do
+                {
+                    read = await BodyReader.ReadAsync(body, buffer.AsMemory(filled, want - filled), fetchOptions.IdleTimeout, idle, failed.Token).ConfigureAwait(false);
+                    filled += read;
+                }
+                while (read > 0 && filled < want);
+                OnDisk(exchange, () => part.WriteAt(buffer.AsSpan(0, filled), offset));
+                options.Counter?.Add(filled);
+                offset += filled;
+                count -= filled;
+                if (read == 0 && count > 0)
+                    throw new IOException($"the connection closed with {count:N0} bytes of a segment still to come");
+            }
+        }
+        catch
+        {
+            failed.Cancel(); // the other segments stop at once
+            throw;
         }
         finally
         {

@@ -87,7 +87,14 @@ public sealed class Fetcher(HttpClient client, FetchOptions options)
                     (current, method) = (next, nextMethod);
                     continue;
                 }
-                var exchange = new HttpExchange(response, current, shownUrl, attempt, started, Stopwatch.GetElapsedTime(started));
+                var (final, finalMethod, finalBody) = (current, method, body);
+                var exchange = new HttpExchange(response, current, shownUrl, attempt, started, Stopwatch.GetElapsedTime(started),
+                    (adjust, token) =>
+                    {
+                        var again = BuildMessage(final, finalMethod, headers, finalBody, request.ContentType);
+                        adjust(again);
+                        return client.SendAsync(again, HttpCompletionOption.ResponseHeadersRead, token);
+                    });
                 return await handler.HandleAsync(exchange, whole.Token).ConfigureAwait(false);
             }
         }

@@ -16,9 +16,13 @@ public abstract class ResponseHandler<T>
     public abstract Task<T> HandleAsync(HttpExchange exchange, CancellationToken cancellationToken);
 }
 
-/// <summary>The final response of one attempt, after redirects.</summary>
+/// <summary>
+/// The final response of one attempt, after redirects. <see cref="SendAgain"/> sends the same final
+/// request once more, adjusted (a download's other byte ranges); the caller disposes the response.
+/// </summary>
 public sealed record HttpExchange(
-    HttpResponseMessage Response, Uri FinalUri, string ShownUrl, int Attempt, long Started, TimeSpan TimeToHeaders);
+    HttpResponseMessage Response, Uri FinalUri, string ShownUrl, int Attempt, long Started, TimeSpan TimeToHeaders,
+    Func<Action<HttpRequestMessage>, CancellationToken, Task<HttpResponseMessage>> SendAgain);
 
 /// <summary>What <see cref="Fetcher"/> needs of a handled response to decide on a retry.</summary>
 public interface IHttpOutcome

@@ -197,6 +197,40 @@ public sealed class DownloaderTests(TestServerFixture server) : IDisposable
         Assert.Equal(content.Sha256(), result.Sha256);
     }
 
+    [Fact]
+    public async Task SegmentCount_SplitsALargeFileOverRangeRequests_WrittenAtTheirOffsets()
+    {
+        // Every response stalls after 3.5 MB, so only three ranges of 3 MB each can finish the 9 MB file.
+        var content = new FileContent("s.bin", 9_000_000, 1);
+        var options = new DownloadOptions { Destination = _folder, SegmentCount = 3, MinimumSegmentBytes = 1024 * 1024 };
+        var result = await Create(options, new FetchOptions { IdleTimeout = TimeSpan.FromSeconds(1) })
+            .DownloadAsync(new DownloadRequest { Url = server.Url("/file/s.bin?size=9000000&stallAfter=3500000") }, default);
+
+        Assert.Equal(9_000_000, result.Length);
+        Assert.Equal(content.Sha256(), Sha256Of(result.Path!));
+        Assert.Equal(["s.bin"], FilesLeft());
+    }
+
+    [Fact]
+    public async Task SegmentCount_AFailedSegment_FailsTheDownload_AndLeavesNothing()
+    {
+        // Segments of 4.5 MB each outlast the 3.5 MB every response serves.
+        var options = new DownloadOptions { Destination = _folder, SegmentCount = 2, MinimumSegmentBytes = 1024 * 1024 };
+        var error = await Assert.ThrowsAsync<FetchException>(() => Create(options, new FetchOptions { IdleTimeout = TimeSpan.FromMilliseconds(500) })
+            .DownloadAsync(new DownloadRequest { Url = server.Url("/file/f.bin?size=9000000&stallAfter=3500000") }, default));
+        Assert.Equal(FetchFailure.Timeout, error.Failure);
+        Assert.Empty(FilesLeft());
+    }
+
+    [Fact]
+    public async Task SegmentCount_IsNotUsed_WhenTheServerDoesNotDoRanges()
+    {
+        var content = new FileContent("nr.bin", 6_000_000, 1);
+        var options = new DownloadOptions { Destination = _folder, SegmentCount = 3, MinimumSegmentBytes = 1024 * 1024 };
+        var result = await Create(options).DownloadAsync(new DownloadRequest { Url = server.Url("/norange/nr.bin?size=6000000") }, default);
+        Assert.Equal(content.Sha256(), Sha256Of(result.Path!));
+    }
+
     private void PlantPart(string name, FileContent content, int length, string validator)
     {
         var bytes = new byte[length];

@@ -1,0 +1,105 @@
+# Scenario "download": 200 files of 1 MiB at concurrency 16, and one 1 GiB file, served from disk by
+# the test server (/static), written to disk by each peer. Files are generated here and deleted after.
+param([Parameter(Mandatory)] [string] $Base)
+
+$work = Join-Path ([IO.Path]::GetTempPath()) "pt-bench-download-$PID"
+$www = Join-Path $work 'www'
+$out = Join-Path $work 'out'
+$null = New-Item -ItemType Directory -Path $www, $out -Force
+$fileCount = 200
+$slowPeerCount = 50
+
+function New-RandomFile([string] $Path, [long] $Bytes) {
+    $buffer = [byte[]]::new(1MB)
+    $stream = [IO.File]::Create($Path)
+    try {
+        for ($written = 0L; $written -lt $Bytes; $written += $buffer.Length) {
+            [Random]::Shared.NextBytes($buffer)
+            $stream.Write($buffer, 0, [Math]::Min($buffer.Length, $Bytes - $written))
+        }
+    }
+    finally { $stream.Dispose() }
+}
+
+# Each peer writes into an empty folder; dirty pages are flushed between peers so none pays for another.
+function Invoke-DownloadPeer([string] $Name, [int] $Expected, [long] $Bytes, [string[]] $Command) {
+    Remove-Item (Join-Path $out '*') -Recurse -Force -ErrorAction SilentlyContinue
+    if (-not $IsWindows) { sync }
+    $row = Invoke-Peer $Name $Expected $Command
+    if ($row) {
+        $gib = $Bytes / 1GB
+        $row | Add-Member -NotePropertyName MiBPerSec -NotePropertyValue ([math]::Round($Bytes / 1MB / $row.TimedSec))
+        $row | Add-Member -NotePropertyName CpuSecPerGiB -NotePropertyValue ([math]::Round($row.CpuMsPerItem * $Expected / 1000 / $gib, 2))
+        $row
+    }
+}
+
+function Write-DownloadRatios($Rows) {
+    $Rows = @($Rows | Where-Object { $_ })
+    if (-not $Rows) { return }
+    $ours = $Rows[0]
+    $Rows | ForEach-Object {
+        $_ | Add-Member -NotePropertyName OursIsFaster -NotePropertyValue ([math]::Round($ours.MiBPerSec / $_.MiBPerSec, 2)) -PassThru
+    } | Format-Table Peer, Items, TimedSec, MiBPerSec, OursIsFaster, ProcessSec, CpuSecPerGiB, PeakMB -AutoSize |
+        Out-String -Width 240 | Out-Host
+}
+
+$server = $null
+try {
+    Write-Host "--- download: generating $fileCount files of 1 MiB and one of 1 GiB under $www"
+    1..$fileCount | ForEach-Object { New-RandomFile (Join-Path $www "f$_.bin") 1MB }
+    New-RandomFile (Join-Path $www 'big.bin') 1GB
+    $server = Start-TestServer -Dll $TestServerDll -FileRoot $www
+    $static = "$($server.BaseUri)/static"
+    $urlFile = Join-Path $work 'urls.txt'
+    1..$fileCount | ForEach-Object { "$static/f$_.bin" } | Set-Content $urlFile
+    $slowUrlFile = Join-Path $work 'urls-slow.txt'
+    Get-Content $urlFile | Select-Object -First $slowPeerCount | Set-Content $slowUrlFile
+    $ours = Join-Path $PSScriptRoot 'download_ours.ps1'
+    $iwr = Join-Path $PSScriptRoot 'download_iwr.ps1'
+
+    Write-Host "--- download: $fileCount files of 1 MiB at concurrency 16 (ForEach-Object -Parallel: $slowPeerCount, normalised)"
+    $rows = @(
+        Invoke-DownloadPeer 'Invoke-ThreadedDownload -ThrottleLimit 16' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 16)
+        Invoke-DownloadPeer 'Invoke-ThreadedDownload (default throttle)' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 0)
+        Invoke-DownloadPeer 'ForEach-Object -Parallel { Invoke-WebRequest -OutFile }' $slowPeerCount ($slowPeerCount * 1MB) @($Pwsh, '-NoProfile', '-File', $iwr, $slowUrlFile, $out, 16)
+        if (Get-Command curl -ErrorAction SilentlyContinue) {
+            Invoke-DownloadPeer 'curl --parallel --parallel-max 16' $fileCount ($fileCount * 1MB) @('bash', (Join-Path $PSScriptRoot 'download_curl.sh'), $urlFile, $out, 16)
+        }
+        if (Get-Command aria2c -ErrorAction SilentlyContinue) {
+            Invoke-DownloadPeer 'aria2c -j16' $fileCount ($fileCount * 1MB) @('bash', (Join-Path $PSScriptRoot 'download_aria2c.sh'), $urlFile, $out, 16)
+        }
+        else { Write-Host '  (skipped aria2c: not on PATH)' }
+        if (Get-Command wget -ErrorAction SilentlyContinue) {
+            Invoke-DownloadPeer 'wget (sequential)' $fileCount ($fileCount * 1MB) @('bash', (Join-Path $PSScriptRoot 'download_wget.sh'), $urlFile, $out)
+        }
+    )
+    Write-DownloadRatios $rows
+
+    Write-Host '--- download: one 1 GiB file'
+    $bigUrlFile = Join-Path $work 'urls-big.txt'
+    "$static/big.bin" | Set-Content $bigUrlFile
+    # One read through the server first, so the first peer does not pay for a cold file.
+    Import-Module $ModulePath
+    $null = Invoke-ThreadedDownload "$static/big.bin" -Destination (Join-Path $work 'warm') -Force
+    Remove-Item (Join-Path $work 'warm') -Recurse
+    $rows = @(
+        Invoke-DownloadPeer 'Invoke-ThreadedDownload' 1 1GB @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $bigUrlFile, $out, 1)
+        Invoke-DownloadPeer 'Invoke-ThreadedDownload -SegmentCount 4' 1 1GB @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $bigUrlFile, $out, 1, 4)
+        Invoke-DownloadPeer 'Invoke-WebRequest -OutFile' 1 1GB @($Pwsh, '-NoProfile', '-File', $iwr, $bigUrlFile, $out, 1)
+        if (Get-Command curl -ErrorAction SilentlyContinue) {
+            Invoke-DownloadPeer 'curl' 1 1GB @('bash', (Join-Path $PSScriptRoot 'download_curl.sh'), $bigUrlFile, $out, 1)
+        }
+        if (Get-Command aria2c -ErrorAction SilentlyContinue) {
+            Invoke-DownloadPeer 'aria2c -x1' 1 1GB @('bash', (Join-Path $PSScriptRoot 'download_aria2c.sh'), $bigUrlFile, $out, 1)
+        }
+        if (Get-Command wget -ErrorAction SilentlyContinue) {
+            Invoke-DownloadPeer 'wget' 1 1GB @('bash', (Join-Path $PSScriptRoot 'download_wget.sh'), $bigUrlFile, $out)
+        }
+    )
+    Write-DownloadRatios $rows
+}
+finally {
+    if ($server) { Stop-TestServer $server }
+    Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
+}

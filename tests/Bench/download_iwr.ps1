@@ -1,0 +1,15 @@
+# Invoke-WebRequest -OutFile as a peer process (ForEach-Object -Parallel for many URLs); prints "<files> <seconds>".
+param([string] $UrlFile, [string] $Out, [int] $ThrottleLimit)
+$ProgressPreference = 'SilentlyContinue'
+$urls = [IO.File]::ReadAllLines($UrlFile)
+$watch = [Diagnostics.Stopwatch]::StartNew()
+if ($urls.Count -eq 1) {
+    Invoke-WebRequest $urls[0] -OutFile (Join-Path $Out ($urls[0] -split '/')[-1])
+}
+else {
+    $urls | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel {
+        $ProgressPreference = 'SilentlyContinue'
+        Invoke-WebRequest $_ -OutFile (Join-Path $using:Out ($_ -split '/')[-1])
+    }
+}
+"$(@(Get-ChildItem $Out -File).Count) $($watch.Elapsed.TotalSeconds)"
