@@ -35,13 +35,14 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command) {
     }
 }
 
-function Write-Ratios($Rows) {
+# Prints the rows with OursIsFaster: the first row's rate over each row's (the rate column is PerSecond unless named).
+function Write-Ratios($Rows, [string] $Rate = 'PerSecond', [string] $Cost = 'CpuMsPerItem') {
     $Rows = @($Rows | Where-Object { $_ })
     if (-not $Rows) { return }
     $ours = $Rows[0]
     $Rows | ForEach-Object {
-        $_ | Add-Member -NotePropertyName 'OursIsFaster' -NotePropertyValue ([math]::Round($ours.PerSecond / $_.PerSecond, 2)) -PassThru
-    } | Format-Table Peer, Items, TimedSec, PerSecond, OursIsFaster, ProcessSec, CpuMsPerItem, PeakMB -AutoSize |
+        $_ | Add-Member -NotePropertyName 'OursIsFaster' -NotePropertyValue ([math]::Round($ours.$Rate / $_.$Rate, 2)) -PassThru
+    } | Format-Table Peer, Items, TimedSec, $Rate, OursIsFaster, ProcessSec, $Cost, PeakMB -AutoSize |
         Out-String -Width 240 | Out-Host
 }
 

@@ -34,16 +34,6 @@ function Invoke-DownloadPeer([string] $Name, [int] $Expected, [long] $Bytes, [st
     }
 }
 
-function Write-DownloadRatios($Rows) {
-    $Rows = @($Rows | Where-Object { $_ })
-    if (-not $Rows) { return }
-    $ours = $Rows[0]
-    $Rows | ForEach-Object {
-        $_ | Add-Member -NotePropertyName OursIsFaster -NotePropertyValue ([math]::Round($ours.MiBPerSec / $_.MiBPerSec, 2)) -PassThru
-    } | Format-Table Peer, Items, TimedSec, MiBPerSec, OursIsFaster, ProcessSec, CpuSecPerGiB, PeakMB -AutoSize |
-        Out-String -Width 240 | Out-Host
-}
-
 $server = $null
 try {
     Write-Host "--- download: generating $fileCount files of 1 MiB and one of 1 GiB under $www"
@@ -74,7 +64,7 @@ try {
             Invoke-DownloadPeer 'wget (sequential)' $fileCount ($fileCount * 1MB) @('bash', (Join-Path $PSScriptRoot 'download_wget.sh'), $urlFile, $out)
         }
     )
-    Write-DownloadRatios $rows
+    Write-Ratios $rows -Rate MiBPerSec -Cost CpuSecPerGiB
 
     Write-Host '--- download: one 1 GiB file'
     $bigUrlFile = Join-Path $work 'urls-big.txt'
@@ -97,7 +87,7 @@ try {
             Invoke-DownloadPeer 'wget' 1 1GB @('bash', (Join-Path $PSScriptRoot 'download_wget.sh'), $bigUrlFile, $out)
         }
     )
-    Write-DownloadRatios $rows
+    Write-Ratios $rows -Rate MiBPerSec -Cost CpuSecPerGiB
 }
 finally {
     if ($server) { Stop-TestServer $server }

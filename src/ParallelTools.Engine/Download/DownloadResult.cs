@@ -26,6 +26,12 @@ public sealed class DownloadResult : IHttpOutcome
 
     public bool IsSuccessStatusCode => StatusCode is >= 200 and <= 299;
 
+    /// <summary>An existing file left alone (-SkipExisting); attempts 0 when no request was sent.</summary>
+    internal static DownloadResult Skipped(string url, string path, int statusCode = 0, int attempts = 0) => new()
+    {
+        Url = url, Path = path, Length = new FileInfo(path).Length, StatusCode = statusCode, Attempts = attempts, Status = DownloadStatus.Skipped,
+    };
+
     string? IHttpOutcome.RetryAfter => RetryAfter;
 
     internal string? RetryAfter { get; init; }

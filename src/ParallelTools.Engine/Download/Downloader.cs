@@ -34,24 +34,15 @@ public sealed class Downloader
             ? FileNames.SanitizeRelativePath(outFile) ?? throw Unsafe(shownUrl, outFile)
             : _options.Resume ? FileNames.FromUrl(uri) ?? FileNames.FromHost(uri) : null;
 
-        string? target = null;
-        bool skipped = false;
-        if (known is not null)
-        {
-            target = Claim(shownUrl, known);
-            skipped = ApplyExistingPolicy(shownUrl, target);
-            if (skipped)
-                return new DownloadResult { Url = shownUrl, Path = target, Length = new FileInfo(target).Length, Status = DownloadStatus.Skipped, Attempts = 0 };
-        }
-        else if (_options.ExistingFile == ExistingFilePolicy.Skip && FileNames.FromUrl(uri) is { } urlName
+        string? target = known is null ? null : Claim(shownUrl, known);
+        if (target is not null && ApplyExistingPolicy(shownUrl, target))
+            return DownloadResult.Skipped(shownUrl, target);
+        if (target is null && _options.ExistingFile == ExistingFilePolicy.Skip && FileNames.FromUrl(uri) is { } urlName
             && FileNames.ResolveInside(_options.Destination, urlName) is { } urlTarget && File.Exists(urlTarget))
-        {
-            // Skipped without a request when the URL names an existing file.
-            return new DownloadResult { Url = shownUrl, Path = urlTarget, Length = new FileInfo(urlTarget).Length, Status = DownloadStatus.Skipped, Attempts = 0 };
-        }
+            return DownloadResult.Skipped(shownUrl, urlTarget); // without a request: the URL names an existing file
 
-        FileResponseHandler? handler = null;
-        handler = new FileResponseHandler(request, _options, _fetcher.Options, exchange =>
+        bool skip = false;
+        var handler = new FileResponseHandler(request, _options, _fetcher.Options, exchange =>
         {
             if (target is null)
             {
@@ -59,9 +50,9 @@ public sealed class Downloader
                     ?? FileNames.FromUrl(uri) // the URL the user gave, never a redirect target (wget CVE-2010-2252)
                     ?? FileNames.FromHost(uri);
                 target = Claim(shownUrl, name);
-                handler!.Skipped = ApplyExistingPolicy(shownUrl, target);
+                skip = ApplyExistingPolicy(shownUrl, target);
             }
-            return target;
+            return (target, skip);
         });
         try
         {

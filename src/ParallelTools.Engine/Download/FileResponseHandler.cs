@@ -13,16 +13,13 @@ namespace ParallelTools.Engine.Download;
 /// byte 0 where it does not, so bytes of two different versions are never spliced.
 /// </summary>
 internal sealed class FileResponseHandler(
-    DownloadRequest request, DownloadOptions options, FetchOptions fetchOptions, Func<HttpExchange, string> chooseTarget)
+    DownloadRequest request, DownloadOptions options, FetchOptions fetchOptions, Func<HttpExchange, (string Path, bool Skip)> chooseTarget)
     : ResponseHandler<DownloadResult>
 {
     private bool _resumed;
 
     /// <summary>The file being written, once the target is known.</summary>
     public PartFile? Part { get; set; }
-
-    /// <summary>Set when the target already existed and the item is skipped.</summary>
-    public bool Skipped { get; set; }
 
     public override void Prepare(HttpRequestMessage message)
     {
@@ -49,9 +46,9 @@ internal sealed class FileResponseHandler(
             };
         }
 
-        string target = chooseTarget(exchange);
-        if (Skipped)
-            return new DownloadResult { Url = exchange.ShownUrl, Path = target, StatusCode = status, Attempts = exchange.Attempt, Status = DownloadStatus.Skipped, Length = new FileInfo(target).Length };
+        var (target, skip) = chooseTarget(exchange);
+        if (skip)
+            return DownloadResult.Skipped(exchange.ShownUrl, target, status, exchange.Attempt);
         Part ??= OnDisk(exchange, () => options.Resume ? PartFile.OpenResumable(target) : PartFile.CreateNew(target));
 
         if (status == (int)HttpStatusCode.PartialContent)
@@ -79,54 +76,9 @@ internal sealed class FileResponseHandler(
         using var hash = request.ExpectedSha256 is not null || options.ComputeSha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         if (hash is not null && Part.Length > 0)
             await HashPrefixAsync(hash, cancellationToken).ConfigureAwait(false);
-        await CopyBodyAsync(exchange, hash, cancellationToken).ConfigureAwait(false);
+        var part = Part;
+        await CopyAsync(exchange, response, null, hash, (buffer, count) => part.Append(buffer.AsSpan(0, count)), cancellationToken).ConfigureAwait(false);
         return Commit(exchange, hash is null ? null : Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant());
-    }
-
-    private async Task CopyBodyAsync(HttpExchange exchange, IncrementalHash? hash, CancellationToken cancellationToken)
-    {
-        var response = exchange.Response;
-        var part = Part!;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
-        try
-        {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            idle.CancelAfter(fetchOptions.IdleTimeout);
-            await using var body = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
-            while (true)
-            {
-                // Fill the buffer before writing: few, large writes.
-                int filled = 0;
-                int read;
-                try
-                {
-                    do
-                    {
-                        read = await BodyReader.ReadAsync(body, buffer.AsMemory(filled, options.BufferSize - filled), fetchOptions.IdleTimeout, idle, cancellationToken).ConfigureAwait(false);
-                        filled += read;
-                    }
-                    while (read > 0 && filled < options.BufferSize);
-                }
-                catch (Exception) when (filled > 0 && !cancellationToken.IsCancellationRequested)
-                {
-                    // Keep what did arrive: a retry or a later -Resume continues after it.
-                    OnDisk(exchange, () => part.Append(buffer.AsSpan(0, filled)));
-                    throw;
-                }
-                if (filled > 0)
-                {
-                    hash?.AppendData(buffer, 0, filled);
-                    OnDisk(exchange, () => part.Append(buffer.AsSpan(0, filled)));
-                    options.Counter?.Add(filled);
-                }
-                if (read == 0)
-                    return;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     /// <summary>
@@ -161,9 +113,7 @@ internal sealed class FileResponseHandler(
             {
                 long from = i * size;
                 long count = i == options.SegmentCount - 1 ? length - from : size;
-                segments.Add(i == 0
-                    ? CopyRangeAsync(exchange, exchange.Response, 0, count, failed)
-                    : FetchRangeAsync(exchange, from, count, validator, failed));
+                segments.Add(CopySegmentAsync(exchange, from, count, validator, failed));
             }
             await Task.WhenAll(segments).ConfigureAwait(false);
         }
@@ -175,54 +125,88 @@ internal sealed class FileResponseHandler(
         }
     }
 
-    private async Task FetchRangeAsync(HttpExchange exchange, long from, long count, string validator, CancellationTokenSource failed)
+    private async Task CopySegmentAsync(HttpExchange exchange, long from, long count, string validator, CancellationTokenSource failed)
     {
-        using var response = await exchange.SendAgain(message =>
-        {
-            message.Headers.Range = new RangeHeaderValue(from, from + count - 1);
-            message.Headers.TryAddWithoutValidation("If-Range", validator);
-        }, failed.Token).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.PartialContent || response.Content.Headers.ContentRange?.From != from)
-        {
-            failed.Cancel();
-            throw new DownloadException(exchange.ShownUrl, DownloadFailure.BadResponse,
-                $"the server answered {(int)response.StatusCode} to the range request for bytes {from}-{from + count - 1}; download with -SegmentCount 1");
-        }
-        await CopyRangeAsync(exchange, response, from, count, failed).ConfigureAwait(false);
-    }
-
-    private async Task CopyRangeAsync(HttpExchange exchange, HttpResponseMessage response, long offset, long count, CancellationTokenSource failed)
-    {
-        var part = Part!;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
         try
         {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(failed.Token);
-            idle.CancelAfter(fetchOptions.IdleTimeout);
-            await using var body = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
-            while (count > 0)
+            if (from == 0)
             {
-                int want = (int)Math.Min(options.BufferSize, count);
-                int filled = 0;
-                int read;
-                do
-                {
-                    read = await BodyReader.ReadAsync(body, buffer.AsMemory(filled, want - filled), fetchOptions.IdleTimeout, idle, failed.Token).ConfigureAwait(false);
-                    filled += read;
-                }
-                while (read > 0 && filled < want);
-                OnDisk(exchange, () => part.WriteAt(buffer.AsSpan(0, filled), offset));
-                options.Counter?.Add(filled);
-                offset += filled;
-                count -= filled;
-                if (read == 0 && count > 0)
-                    throw new IOException($"the connection closed with {count:N0} bytes of a segment still to come");
+                await CopyAsync(exchange, exchange.Response, count, null, WriteFrom(from), failed.Token).ConfigureAwait(false);
+                return;
             }
+            using var response = await exchange.SendAgain(message =>
+            {
+                message.Headers.Range = new RangeHeaderValue(from, from + count - 1);
+                message.Headers.TryAddWithoutValidation("If-Range", validator);
+            }, failed.Token).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.PartialContent || response.Content.Headers.ContentRange?.From != from)
+            {
+                throw new DownloadException(exchange.ShownUrl, DownloadFailure.BadResponse,
+                    $"the server answered {(int)response.StatusCode} to the range request for bytes {from}-{from + count - 1}; download with -SegmentCount 1");
+            }
+            await CopyAsync(exchange, response, count, null, WriteFrom(from), failed.Token).ConfigureAwait(false);
         }
         catch
         {
             failed.Cancel(); // the other segments stop at once
             throw;
+        }
+    }
+
+    private Action<byte[], int> WriteFrom(long offset) => (buffer, count) =>
+    {
+        Part!.WriteAt(buffer.AsSpan(0, count), offset);
+        offset += count;
+    };
+
+    /// <summary>
+    /// Copies the body (its first <paramref name="count"/> bytes, or all of it when null) in blocks of
+    /// the buffer size: the buffer is filled before each write, so writes are few and large.
+    /// </summary>
+    private async Task CopyAsync(
+        HttpExchange exchange, HttpResponseMessage response, long? count, IncrementalHash? hash, Action<byte[], int> write, CancellationToken cancellationToken)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
+        void Write(int filled)
+        {
+            hash?.AppendData(buffer, 0, filled);
+            OnDisk(exchange, () => write(buffer, filled));
+            options.Counter?.Add(filled);
+        }
+
+        try
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            idle.CancelAfter(fetchOptions.IdleTimeout);
+            await using var body = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
+            for (long left = count ?? long.MaxValue; left > 0;)
+            {
+                int want = (int)Math.Min(options.BufferSize, left);
+                int filled = 0;
+                int read;
+                try
+                {
+                    do
+                    {
+                        read = await BodyReader.ReadAsync(body, buffer.AsMemory(filled, want - filled), fetchOptions.IdleTimeout, idle, cancellationToken).ConfigureAwait(false);
+                        filled += read;
+                    }
+                    while (read > 0 && filled < want);
+                }
+                catch (Exception) when (filled > 0 && !cancellationToken.IsCancellationRequested)
+                {
+                    // Keep what did arrive: a retry or a later -Resume continues after it.
+                    Write(filled);
+                    throw;
+                }
+                if (filled > 0)
+                    Write(filled);
+                left -= filled;
+                if (read == 0 && count is not null && left > 0)
+                    throw new IOException($"the connection closed with {left:N0} bytes of a segment still to come");
+                if (read == 0)
+                    return;
+            }
         }
         finally
         {

@@ -108,23 +108,25 @@ internal sealed class PartFile : IDisposable
     /// <summary>Closes it, and removes it unless it is kept to resume (some bytes and a validator).</summary>
     public void Abandon()
     {
-        _file?.Dispose();
-        _file = null;
         if (_resumable && Length > 0 && Validator is not null)
-            return;
-        TryDelete(Path);
-        if (_resumable)
-            TryDelete(ValidatorPath);
+            Close();
+        else
+            Discard();
     }
 
     /// <summary>Closes and removes it whatever the mode (its content is known bad).</summary>
     public void Discard()
     {
-        _file?.Dispose();
-        _file = null;
+        Close();
         TryDelete(Path);
         if (_resumable)
             TryDelete(ValidatorPath);
+    }
+
+    private void Close()
+    {
+        _file?.Dispose();
+        _file = null;
     }
 
     public void Dispose() => Abandon();
