@@ -12,7 +12,9 @@ namespace ParallelTools.Engine.Scheduling;
 /// <remarks>
 /// The caller's thread is the only one that touches the delivery state (<c>_pending</c>,
 /// <c>_undelivered</c>); workers only mark their entry done, queue it (unordered mode) and
-/// signal <c>_changed</c>. Every submitted item produces exactly one outcome: <see cref="Submit"/>
+/// signal <c>_changed</c>. Submitted items wait in the FIFO <c>_ready</c> until one of at most
+/// ThrottleLimit runner loops takes them, so items start in input order: an early item is never
+/// left waiting behind later ones that happened to reach a slot first. Every submitted item produces exactly one outcome: <see cref="Submit"/>
 /// and <see cref="Complete"/> deliver them, and after a stop <see cref="Drain"/> delivers the rest.
 /// </remarks>
 public sealed class StreamScheduler<TItem, TResult> : IDisposable
@@ -23,7 +25,9 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
     private readonly int _outputCapacity;
     private readonly bool _writesOutputs = true;
     private ItemOutputs? _noOutputs;
-    private readonly SemaphoreSlim _slots;
+    private readonly int _throttleLimit;
+    private readonly ConcurrentQueue<Entry> _ready = new();
+    private int _runners;
     private readonly CancellationTokenSource _stop;
     private readonly ManualResetEventSlim _changed = new(false);
     private readonly Queue<Entry> _pending = new();
@@ -58,7 +62,7 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
         _outputCapacity = options.OutputBufferSize;
         _unordered = options.Unordered;
         _window = options.EffectiveWindow;
-        _slots = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
+        _throttleLimit = options.ThrottleLimit;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
@@ -106,7 +110,11 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
         if (!_unordered)
             _pending.Enqueue(entry);
         Interlocked.Increment(ref _active);
-        _ = Task.Run(() => RunAsync(entry));
+        _ready.Enqueue(entry);
+        if (_stop.IsCancellationRequested)
+            CancelWaiting(); // Stop may have emptied the queue just before this entry arrived
+        else
+            StartRunnerIfNeeded();
 
         DeliverAvailable(sink, wait: false);
     }
@@ -130,6 +138,7 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
         catch (ObjectDisposedException)
         {
         }
+        CancelWaiting();
     }
 
     /// <summary>
@@ -157,21 +166,51 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
             _stop.Dispose();
     }
 
+    private void StartRunnerIfNeeded()
+    {
+        while (!_ready.IsEmpty)
+        {
+            int runners = Volatile.Read(ref _runners);
+            if (runners >= _throttleLimit)
+                return;
+            if (Interlocked.CompareExchange(ref _runners, runners + 1, runners) == runners)
+            {
+                _ = Task.Run(RunLoopAsync);
+                return;
+            }
+        }
+    }
+
+    // One of at most ThrottleLimit loops: runs waiting items, oldest first, until none is left.
+    private async Task RunLoopAsync()
+    {
+        while (true)
+        {
+            while (_ready.TryDequeue(out var entry))
+                await RunAsync(entry).ConfigureAwait(false);
+            Interlocked.Decrement(ref _runners);
+            // An item queued between the last look and the decrement may have seen no free runner.
+            if (_ready.IsEmpty)
+                return;
+            int runners = Volatile.Read(ref _runners);
+            if (runners >= _throttleLimit || Interlocked.CompareExchange(ref _runners, runners + 1, runners) != runners)
+                return;
+        }
+    }
+
     private async Task RunAsync(Entry entry)
     {
         try
         {
-            await _slots.WaitAsync(_stop.Token).ConfigureAwait(false);
+            Interlocked.Increment(ref _running);
             try
             {
-                Interlocked.Increment(ref _running);
                 _stop.Token.ThrowIfCancellationRequested();
                 entry.Result = await _work(entry.Item, entry.Outputs!, _stop.Token).ConfigureAwait(false);
             }
             finally
             {
                 Interlocked.Decrement(ref _running);
-                _slots.Release();
             }
         }
         catch (Exception ex)
@@ -180,12 +219,27 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
         }
         finally
         {
-            entry.Done = true;
-            if (_unordered)
-                _completed.Enqueue(entry);
-            Interlocked.Decrement(ref _active);
-            _changed.Set();
+            Finish(entry);
         }
+    }
+
+    // After a stop, items that never started end at once, whatever the running work does.
+    private void CancelWaiting()
+    {
+        while (_ready.TryDequeue(out var entry))
+        {
+            entry.Error = new OperationCanceledException(_stop.Token);
+            Finish(entry);
+        }
+    }
+
+    private void Finish(Entry entry)
+    {
+        entry.Done = true;
+        if (_unordered)
+            _completed.Enqueue(entry);
+        Interlocked.Decrement(ref _active);
+        _changed.Set();
     }
 
     private void OutputWritten(Entry entry)

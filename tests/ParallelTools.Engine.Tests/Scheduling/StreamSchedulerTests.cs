@@ -80,6 +80,25 @@ public class StreamSchedulerTests
     }
 
     [Fact]
+    public void Items_StartInInputOrder_SoAnEarlyItemNeverWaitsBehindLaterOnes()
+    {
+        // One at a time makes the start order fully visible: it must be the input order exactly.
+        var started = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        using var scheduler = Create(async (i, ct) =>
+        {
+            started.Enqueue(i);
+            await Task.Yield();
+            return i;
+        }, throttle: 1, unordered: true, window: 5000);
+
+        for (int i = 0; i < 5000; i++)
+            scheduler.Submit(i, _ => { });
+        scheduler.Complete(_ => { });
+
+        Assert.Equal(Enumerable.Range(0, 5000), started);
+    }
+
+    [Fact]
     public void FullWindow_PausesSubmitUntilTheHeadItemCompletes()
     {
         using var releaseHead = new ManualResetEventSlim();
