@@ -100,8 +100,10 @@ public sealed class Fetcher(HttpClient client, FetchOptions options)
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new FetchException(shownUrl, FetchFailure.Timeout,
-                $"the request did not finish within the timeout of {options.Timeout.TotalSeconds:0.###} s");
+            // Not the caller, not the attempt's own limit: the handler's connect timeout fired.
+            throw new FetchException(shownUrl, FetchFailure.Timeout, whole.IsCancellationRequested
+                ? $"the request did not finish within the timeout of {options.Timeout.TotalSeconds:0.###} s"
+                : "no connection could be made within the connect timeout");
         }
         catch (TimeoutException ex)
         {

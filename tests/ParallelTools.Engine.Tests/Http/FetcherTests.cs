@@ -130,4 +130,37 @@ public class FetcherTests(TestServerFixture server)
         Assert.Same(a, b);
         Assert.NotSame(a, c);
     }
+
+    [Fact]
+    public async Task ConnectTimeout_EndsAConnectionThatIsNeverAccepted_WithItsOwnMessage()
+    {
+        // A listener with a full backlog: the kernel drops further SYNs, so connecting hangs.
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen(1);
+        int port = ((System.Net.IPEndPoint)listener.LocalEndPoint!).Port;
+        var fillers = new List<System.Net.Sockets.TcpClient>();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                var filler = new System.Net.Sockets.TcpClient();
+                fillers.Add(filler);
+                _ = filler.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            }
+            await Task.Delay(300);
+            var fetcher = new Fetcher(HttpClientCache.Get(new HttpClientSettings { ConnectTimeout = TimeSpan.FromSeconds(1) }), new FetchOptions());
+
+            var watch = Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<FetchException>(() => fetcher.FetchAsync($"http://127.0.0.1:{port}/", CancellationToken.None));
+
+            Assert.Equal(FetchFailure.Timeout, error.Failure);
+            Assert.Contains("connect timeout", error.Message);
+            Assert.InRange(watch.Elapsed.TotalSeconds, 0.9, 10);
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
 }
