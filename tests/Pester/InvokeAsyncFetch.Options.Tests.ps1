@@ -146,6 +146,34 @@ Describe 'Invoke-AsyncFetch errors, retries and redirects' {
         $errs[0].Exception.Message | Should -BeLike '*no data arrived*'
     }
 
+    It 'ends a connection that is never accepted after -ConnectTimeoutSec, saying so' {
+        # A listener whose backlog is full: the kernel drops further SYNs, so connecting hangs.
+        $listener = [Net.Sockets.Socket]::new([Net.Sockets.SocketType]::Stream, [Net.Sockets.ProtocolType]::Tcp)
+        $fillers = @()
+        try {
+            $listener.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
+            $listener.Listen(1)
+            $port = $listener.LocalEndPoint.Port
+            $fillers = 1..4 | ForEach-Object { $c = [Net.Sockets.TcpClient]::new(); $null = $c.ConnectAsync('127.0.0.1', $port); $c }
+            Start-Sleep -Milliseconds 300
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $null = Invoke-AsyncFetch "http://127.0.0.1:$port/" -ConnectTimeoutSec 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.Timeout*'
+            $errs[0].Exception.Message | Should -BeLike '*connect timeout*'
+        }
+        finally {
+            $fillers | ForEach-Object Dispose
+            $listener.Dispose()
+        }
+    }
+
+    It 'bounds a whole attempt with -TimeoutSec, and -TimeoutSec 0 sets no limit' {
+        $null = Invoke-AsyncFetch "$Base/delay?ms=1500" -TimeoutSec 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].Exception.Message | Should -BeLike '*timeout of 1 s*'
+        (Invoke-AsyncFetch "$Base/delay?ms=1500" -TimeoutSec 0).StatusCode | Should -Be 200
+    }
+
     It 'lets -PerHostLimit bound the requests to one origin' {
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $null = 1..4 | ForEach-Object { "$Base/delay?ms=400&i=$_" } | Invoke-AsyncFetch -PerHostLimit 1

@@ -194,6 +194,30 @@ $Base/file/m2.bin?size=100000,two.bin,$('0' * 64)
         Get-Names $Folder | Where-Object { $_ -like '*.part' } | Should -BeNullOrEmpty
     }
 
+    It 'splits a large file over -SegmentCount range requests' {
+        # Every response stalls after 4.5 MB: only three ranges of 4.33 MB each can finish the 13 MB file.
+        $url = "$Base/file/seg.bin?size=13000000&stallAfter=4500000"
+        $r = Invoke-ThreadedDownload $url -Destination $Folder -SegmentCount 3 -IdleTimeoutSec 2
+        $r.Length | Should -Be 13000000
+        (Get-FileHash $r.Path -Algorithm SHA256).Hash | Should -Be (Get-ServerHash 'seg.bin?size=13000000').ToUpper()
+        Get-Names $Folder | Should -Be @('seg.bin')
+    }
+
+    It 'sends -Headers, and per-row Headers from the input' {
+        Invoke-ThreadedDownload "$Base/echo" -Destination $Folder -OutFile 'a.json' -Headers @{ 'X-Trace' = 'abc' } | Out-Null
+        (Get-Content (Join-Path $Folder 'a.json') -Raw | ConvertFrom-Json -AsHashtable).headers['X-Trace'] | Should -Be 'abc'
+        [pscustomobject]@{ Url = "$Base/echo"; OutFile = 'b.json'; Headers = '{"X-Row":"r1"}' } | Invoke-ThreadedDownload -Destination $Folder | Out-Null
+        (Get-Content (Join-Path $Folder 'b.json') -Raw | ConvertFrom-Json -AsHashtable).headers['X-Row'] | Should -Be 'r1'
+    }
+
+    It 'sets no whole-download time limit by default, and -TimeoutSec sets one' {
+        $slow = "$Base/drip?n=40&chunk=10&intervalMs=400"
+        (Invoke-ThreadedDownload $slow -Destination $Folder -OutFile 'slow.bin').Length | Should -Be 40
+        Invoke-ThreadedDownload $slow -Destination $Folder -OutFile 'limited.bin' -TimeoutSec 1 -ErrorVariable errs -ErrorAction SilentlyContinue | Out-Null
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.Timeout*'
+        Get-Names $Folder | Should -Be @('slow.bin')
+    }
+
     It 'lets -ThrottleLimit bound the downloads at once' {
         $rows = 1..6 | ForEach-Object { [pscustomobject]@{ Url = "$Base/delay?ms=400&n=10&i=$_"; OutFile = "d$_.bin" } }
         (Measure-Seconds { $rows | Invoke-ThreadedDownload -Destination $Folder -ThrottleLimit 2 }) | Should -BeGreaterThan 1.1
