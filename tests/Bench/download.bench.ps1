@@ -1,5 +1,7 @@
 # Scenario "download": 200 files of 1 MiB at concurrency 16, and one 1 GiB file, served from disk by
 # the test server (/static), written to disk by each peer. Files are generated here and deleted after.
+# Invoke-ThreadedDownload reports a timed phase after a warm-up pass over the same URLs (as the fetch
+# scenario does); the native peers time their whole run; ProcessSec is every peer's whole process.
 param([Parameter(Mandatory)] [string] $Base)
 
 $work = Join-Path ([IO.Path]::GetTempPath()) "pt-bench-download-$PID"
@@ -51,6 +53,7 @@ try {
     Write-Host "--- download: $fileCount files of 1 MiB at concurrency 16 (ForEach-Object -Parallel: $slowPeerCount, normalised)"
     $rows = @(
         Invoke-DownloadPeer 'Invoke-ThreadedDownload -ThrottleLimit 16' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 16)
+        Invoke-DownloadPeer 'Invoke-ThreadedDownload -ThrottleLimit 4' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 4)
         Invoke-DownloadPeer 'Invoke-ThreadedDownload (default throttle)' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 0)
         Invoke-DownloadPeer 'ForEach-Object -Parallel { Invoke-WebRequest -OutFile }' $slowPeerCount ($slowPeerCount * 1MB) @($Pwsh, '-NoProfile', '-File', $iwr, $slowUrlFile, $out, 16)
         if (Get-Command curl -ErrorAction SilentlyContinue) {
@@ -70,9 +73,7 @@ try {
     $bigUrlFile = Join-Path $work 'urls-big.txt'
     "$static/big.bin" | Set-Content $bigUrlFile
     # One read through the server first, so the first peer does not pay for a cold file.
-    Import-Module $ModulePath
-    $null = Invoke-ThreadedDownload "$static/big.bin" -Destination (Join-Path $work 'warm') -Force
-    Remove-Item (Join-Path $work 'warm') -Recurse
+    if (Get-Command curl -ErrorAction SilentlyContinue) { curl --silent --output /dev/null "$static/big.bin" }
     $rows = @(
         Invoke-DownloadPeer 'Invoke-ThreadedDownload' 1 1GB @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $bigUrlFile, $out, 1)
         Invoke-DownloadPeer 'Invoke-ThreadedDownload -SegmentCount 4' 1 1GB @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $bigUrlFile, $out, 1, 4)
@@ -85,6 +86,9 @@ try {
         }
         if (Get-Command wget -ErrorAction SilentlyContinue) {
             Invoke-DownloadPeer 'wget' 1 1GB @('bash', (Join-Path $PSScriptRoot 'download_wget.sh'), $bigUrlFile, $out)
+        }
+        if (Get-Command curl -ErrorAction SilentlyContinue) {
+            Invoke-DownloadPeer 'limit: curl to /dev/null (no disk)' 1 1GB @('bash', (Join-Path $PSScriptRoot 'download_limit.sh'), $bigUrlFile)
         }
     )
     Write-Ratios $rows -Rate MiBPerSec -Cost CpuSecPerGiB

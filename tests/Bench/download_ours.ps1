@@ -1,12 +1,15 @@
-# Invoke-ThreadedDownload as a peer process: a small warm-up, then the timed phase; prints "<files> <seconds>".
+# Invoke-ThreadedDownload as a peer process: a warm-up pass over the same URLs (JIT, connections,
+# thread pool; deleted after), then the timed phase; prints "<files> <seconds>".
 param([string] $ModulePath, [string] $UrlFile, [string] $Out, [int] $ThrottleLimit, [int] $SegmentCount = 1)
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
 $urls = [IO.File]::ReadAllLines($UrlFile)
+$options = @{ SegmentCount = $SegmentCount }
+if ($ThrottleLimit -gt 0) { $options.ThrottleLimit = $ThrottleLimit }
 $warm = Join-Path $Out 'warm-up'
-$null = $urls[0] -replace 'big\.bin$', 'f1.bin' | Invoke-ThreadedDownload -Destination $warm
+$null = $urls | Invoke-ThreadedDownload -Destination $warm @options
 Remove-Item $warm -Recurse
-$throttle = if ($ThrottleLimit -gt 0) { @{ ThrottleLimit = $ThrottleLimit } } else { @{} }
+if (-not $IsWindows) { sync }
 $watch = [Diagnostics.Stopwatch]::StartNew()
-$count = ($urls | Invoke-ThreadedDownload -Destination $Out -SegmentCount $SegmentCount @throttle | Measure-Object).Count
+$count = ($urls | Invoke-ThreadedDownload -Destination $Out @options | Measure-Object).Count
 "$count $($watch.Elapsed.TotalSeconds)"
