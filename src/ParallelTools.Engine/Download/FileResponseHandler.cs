@@ -161,17 +161,27 @@ internal sealed class FileResponseHandler(
 
     /// <summary>
     /// Copies the body (its first <paramref name="count"/> bytes, or all of it when null) in blocks of
-    /// the buffer size: the buffer is filled before each write, so writes are few and large.
+    /// the buffer size: the buffer is filled before each write, so writes are few and large, and each
+    /// block goes to disk while the next one is read (one write at a time, in order).
     /// </summary>
     private async Task CopyAsync(
         HttpExchange exchange, HttpResponseMessage response, long? count, IncrementalHash? hash, Action<byte[], int> write, CancellationToken cancellationToken)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
-        void Write(int filled)
+        byte[] spare = ArrayPool<byte>.Shared.Rent(options.BufferSize);
+        Task writing = Task.CompletedTask;
+
+        async Task WriteBehindAsync(int filled)
         {
+            await writing.ConfigureAwait(false); // the previous block is on disk: the spare buffer is free
             hash?.AppendData(buffer, 0, filled);
-            OnDisk(exchange, () => write(buffer, filled));
-            options.Counter?.Add(filled);
+            byte[] block = buffer;
+            writing = Task.Run(() =>
+            {
+                OnDisk(exchange, () => write(block, filled));
+                options.Counter?.Add(filled);
+            }, CancellationToken.None);
+            (buffer, spare) = (spare, block);
         }
 
         try
@@ -196,21 +206,26 @@ internal sealed class FileResponseHandler(
                 catch (Exception) when (filled > 0 && !cancellationToken.IsCancellationRequested)
                 {
                     // Keep what did arrive: a retry or a later -Resume continues after it.
-                    Write(filled);
+                    await WriteBehindAsync(filled).ConfigureAwait(false);
+                    await writing.ConfigureAwait(false);
                     throw;
                 }
                 if (filled > 0)
-                    Write(filled);
+                    await WriteBehindAsync(filled).ConfigureAwait(false);
                 left -= filled;
                 if (read == 0 && count is not null && left > 0)
                     throw new IOException($"the connection closed with {left:N0} bytes of a segment still to come");
                 if (read == 0)
-                    return;
+                    break;
             }
+            await writing.ConfigureAwait(false);
         }
         finally
         {
+            // A buffer goes back to the pool only once no write uses it.
+            await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(spare);
         }
     }
 
