@@ -6,14 +6,16 @@ internal static class WorkerScripts
     /// <summary>
     /// Once per worker: defines the <c>$using:</c> values and the argument list as global variables
     /// (each value passed as its own argument, so it keeps a level of serialisation depth), sets the
-    /// caller's stream preferences and imports modules. Outputs the worker's process id.
+    /// caller's stream preferences, defines the caller's functions and imports modules. Outputs the
+    /// worker's process id.
     /// </summary>
     public const string Setup = """
-        param([string[]] $Names, [int] $ArgumentCount, [string[]] $Modules, [hashtable] $Preferences)
+        param([string[]] $Names, [int] $ArgumentCount, [string[]] $Modules, [hashtable] $Preferences, [hashtable] $Functions)
         for ($i = 0; $i -lt $Names.Count; $i++) { Set-Variable -Name $Names[$i] -Value $args[$i] -Scope Global }
         $__ptArguments = @(if ($ArgumentCount -gt 0) { $args[$Names.Count..($Names.Count + $ArgumentCount - 1)] })
         Set-Variable -Name __ptArguments -Value $__ptArguments -Scope Global
         foreach ($name in $Preferences.Keys) { Set-Variable -Name $name -Value $Preferences[$name] -Scope Global }
+        foreach ($name in $Functions.Keys) { Set-Item -Path "function:global:$name" -Value ([scriptblock]::Create($Functions[$name])) }
         foreach ($module in $Modules) { Import-Module $module -Scope Global -ErrorAction Stop }
         $PID
         """;

@@ -10,6 +10,12 @@ internal sealed class WorkerSetup
     public string? InitializationScript { get; init; }
     public IReadOnlyList<string> Modules { get; init; } = [];
 
+    /// <summary>Caller variables by name, set in each worker (-Variable).</summary>
+    public IReadOnlyDictionary<string, object?> Variables { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>Function name to definition text, defined in each worker (-Function).</summary>
+    public Hashtable Functions { get; init; } = new();
+
     /// <summary>The caller's stream preferences (VerbosePreference and the like), applied in each worker.</summary>
     public Hashtable Preferences { get; init; } = new();
 

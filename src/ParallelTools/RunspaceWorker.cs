@@ -1,0 +1,145 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using ParallelTools.Engine.Workers;
+
+namespace ParallelTools;
+
+/// <summary>
+/// A worker that is a runspace (in a pwsh process of its own, or in this one). One long-lived
+/// pipeline runs <see cref="WorkerScripts.Loop"/>; batches go in through its input, outputs and end
+/// markers come back through its output, other streams through their own collections.
+/// </summary>
+internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
+{
+    private readonly PSDataCollection<object> _input = new();
+    private readonly PSDataCollection<PSObject> _output = new();
+    private readonly object _readGate = new();
+    private IAsyncResult? _loopResult;
+
+    protected WorkerSetup Setup => setup;
+    protected Runspace? Runspace { get; private set; }
+    protected PowerShell? Loop { get; private set; }
+
+    /// <summary>True once the worker is being closed or killed: its end is no death to report.</summary>
+    protected volatile bool Closing;
+
+    /// <summary>Opens (or takes) the runspace the worker runs in.</summary>
+    protected abstract Task<Runspace> OpenRunspaceAsync(CancellationToken cancellationToken);
+
+    /// <summary>Called once the setup script ran, with the process id it reported.</summary>
+    protected virtual void SetupRan(int processId)
+    {
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Runspace = await OpenRunspaceAsync(cancellationToken).ConfigureAwait(false);
+        SetupRan(RunSetup());
+        if (!string.IsNullOrWhiteSpace(setup.InitializationScript))
+            Invoke(ps => ps.AddScript(setup.InitializationScript, useLocalScope: false), "-InitializationScript");
+
+        Runspace.StateChanged += (_, e) =>
+        {
+            if (e.RunspaceStateInfo.State is RunspaceState.Broken or RunspaceState.Closed && !Closing)
+                ReportDied(Describe(e.RunspaceStateInfo.Reason, "its runspace closed"));
+        };
+        _output.DataAdded += (_, _) => ReadOutputs();
+        var loop = PowerShell.Create();
+        loop.Runspace = Runspace;
+        loop.AddScript(WorkerScripts.Loop).AddArgument(setup.Marker).AddArgument(setup.Script.ScriptText);
+        ForwardStreams(loop.Streams);
+        loop.InvocationStateChanged += (_, e) =>
+        {
+            if (e.InvocationStateInfo.State is PSInvocationState.Failed or PSInvocationState.Stopped or PSInvocationState.Completed && !Closing)
+                ReportDied(Describe(e.InvocationStateInfo.Reason, "its pipeline ended"));
+        };
+        Loop = loop;
+        _loopResult = loop.BeginInvoke(_input, _output);
+    }
+
+    public override void Send(IReadOnlyList<object?> items) => _input.Add(items.ToArray());
+
+    /// <summary>A clean close: no more input ends the loop. False when it did not end in time.</summary>
+    protected bool EndLoop(TimeSpan wait)
+    {
+        Closing = true;
+        _input.Complete();
+        return _loopResult?.AsyncWaitHandle.WaitOne(wait) == true;
+    }
+
+    private int RunSetup()
+    {
+        var names = setup.Script.Names.Concat(setup.Variables.Keys).ToArray();
+        var values = setup.Script.Values.Concat(setup.Variables.Values).Concat(setup.ArgumentList).ToList();
+        var result = Invoke(ps =>
+        {
+            ps.AddScript(WorkerScripts.Setup)
+                .AddParameter("Names", names)
+                .AddParameter("ArgumentCount", setup.ArgumentList.Count)
+                .AddParameter("Modules", setup.Modules.ToArray())
+                .AddParameter("Preferences", setup.Preferences)
+                .AddParameter("Functions", setup.Functions);
+            foreach (var value in values)
+                ps.AddArgument(value);
+        }, "worker setup");
+        return result.Count > 0 && int.TryParse(result[^1]?.ToString(), out int pid) ? pid : 0;
+    }
+
+    private List<PSObject> Invoke(Action<PowerShell> build, string what)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = Runspace;
+        build(ps);
+        var result = ps.Invoke().ToList();
+        if (ps.HadErrors && ps.Streams.Error.Count > 0)
+            throw new InvalidOperationException($"{what} failed in a worker: {ps.Streams.Error[0]}");
+        return result;
+    }
+
+    private void ReadOutputs()
+    {
+        // Handlers may overlap; outputs must be reported in the order the worker wrote them.
+        lock (_readGate)
+        {
+            foreach (var value in _output.ReadAll())
+            {
+                if (value?.BaseObject is string text && text == setup.Marker)
+                    ReportItemEnded(null);
+                else if (value is not null && WorkerRecord.FromEnvelope(value, setup.Marker) is { } record)
+                {
+                    if (record.Kind == "Failed")
+                        ReportItemEnded(new WorkerScriptException(record.Message, record.ErrorId, record.Category, record.Tags.FirstOrDefault() ?? ""));
+                    else
+                        ReportOutput(record);
+                }
+                else
+                    ReportOutput(value);
+            }
+        }
+    }
+
+    private void ForwardStreams(PSDataStreams streams)
+    {
+        Forward(streams.Error, r => new WorkerRecord("Error", r.ToString(), r.FullyQualifiedErrorId, r.CategoryInfo.Category, []));
+        Forward(streams.Warning, r => new WorkerRecord("Warning", r.Message, "", 0, []));
+        Forward(streams.Verbose, r => new WorkerRecord("Verbose", r.Message, "", 0, []));
+        Forward(streams.Debug, r => new WorkerRecord("Debug", r.Message, "", 0, []));
+        Forward(streams.Information, r => new WorkerRecord("Information", r.MessageData?.ToString() ?? "", "", 0, [.. r.Tags]));
+    }
+
+    // Raised in the order the worker wrote them, interleaved with the output's events.
+    private void Forward<T>(PSDataCollection<T> stream, Func<T, WorkerRecord> toRecord)
+    {
+        stream.DataAdded += (_, _) =>
+        {
+            lock (_readGate)
+            {
+                foreach (var record in stream.ReadAll())
+                    ReportOutput(toRecord(record));
+            }
+        };
+    }
+
+    protected static string Describe(Exception? reason, string fallback) =>
+        reason is null ? fallback : $"{fallback}: {reason.Message}";
+}
