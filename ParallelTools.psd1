@@ -9,7 +9,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('ParallelTools.Format.ps1xml')
-    CmdletsToExport      = @('Invoke-AsyncFetch', 'Invoke-ProcessMap', 'Invoke-ThreadedDownload')
+    CmdletsToExport      = @('Invoke-AsyncFetch', 'Invoke-ProcessMap', 'Invoke-ThreadedDownload', 'Invoke-ThreadMap')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -1,0 +1,88 @@
+@{
+    Synopsis    = 'Runs a scriptblock over pipeline items on a pool of runspaces in this process, for I/O-bound work, and outputs the results in input order.'
+    Description = @'
+Invoke-ThreadMap is ForEach-Object -Parallel done for throughput: 1..5 | Invoke-ThreadMap { $_ * $_ } outputs 1 4 9 16 25, in input order (-Unordered: completion order). The scriptblock runs in -ThrottleLimit runspaces of this process, each on its own thread, opened in parallel and reused for every item of the call. Items are handed over in batches, so the cost per item is microseconds, not the millisecond ForEach-Object -Parallel pays to give every item a runspace of its own. It suits I/O-bound scripts: API calls, file work, queries, checks over many hosts. For CPU-bound scripts use Invoke-ProcessMap, which has the same parameters: switching model is changing one word.
+
+Each item is available as $_ and as the first argument (param($x)); -ArgumentList values follow it. Objects are not serialised: every runspace sees the very objects the caller passed.
+
+State: $using:name, -Variable and -ArgumentList give every runspace the caller's objects themselves, not copies (live references). A change made through them is seen by the caller and by the other runspaces, at the same time, from several threads: use thread-safe types (System.Collections.Concurrent.ConcurrentBag, ConcurrentDictionary, [System.Threading.Interlocked]) for anything written from the scriptblock; a plain hashtable or List written from several runspaces at once can lose updates or throw. -Function makes named caller functions available; -InitializationScript runs once in each runspace; -ImportModule imports modules in each. Other caller functions, variables and modules are not present in the runspaces, as with ForEach-Object -Parallel: a function you did not pass fails with "The term 'Name' is not recognized as a name of a cmdlet, function, script file, or executable program".
+
+Every item gets exactly one outcome. A terminating error (throw) in the scriptblock becomes one non-terminating error whose TargetObject is the item; the other items go on. What the scriptblock writes to the error, warning, verbose, debug and information streams reaches the caller's streams, tagged with the item. An item running longer than -TimeoutSec has its runspace stopped (PowerShell.Stop) and replaced, and gets a timeout error.
+
+Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N stop the running scripts promptly; every runspace is closed when the call ends.
+'@
+    Inputs      = @('System.Object: any object; the runspaces receive the object itself.')
+    Parameters  = @{
+        ScriptBlock          = 'The script to run for each item, in one of the runspaces. The item is $_ and the first argument; -ArgumentList values follow it. $using:name passes a caller variable''s object (a live reference). Objects it outputs are the cmdlet''s output.'
+        InputObject          = 'The items, from the pipeline. Each reaches the runspace as the same object (no copy).'
+        ThrottleLimit        = 'The number of runspaces, each running items on its own thread. Default 16, measured with build.ps1 -Task Bench (scenario threadmap) for I/O-bound work; raise it when items mostly wait (64 for network calls is common). Each runspace costs about 15 ms to open and some memory.'
+        Unordered            = 'Writes results as items complete instead of in input order.'
+        BatchSize            = 'Items handed to a runspace at once. Default 0: automatic, the backlog shared between the runspaces (1 to 256). Larger batches cost less per item; smaller ones balance uneven items better.'
+        ArgumentList         = 'Values passed to the scriptblock after the item (param($item, $a, $b)): the same objects in every runspace.'
+        InitializationScript = 'A script run once in each runspace before its first item, in the runspace''s global scope: define functions, open connections, set variables there.'
+        ImportModule         = 'Modules to import in each runspace before its first item: names (looked up in the module path) or paths (resolved against the current location).'
+        Variable             = 'Names of caller variables to set in every runspace, under the same names: the same objects, not copies (see the thread-safety note). A name that does not exist is a terminating error.'
+        Function             = 'Names of caller functions to define in every runspace. A name that does not exist is a terminating error.'
+        TimeoutSec           = 'Seconds one item may run. An item that runs longer has its runspace stopped (PowerShell.Stop) and replaced, and gets a timeout error (ParallelTools.Timeout). Default: no limit.'
+        MaximumRetryCount    = 'How often an item is run again when the runspace running it breaks. Default 0. Errors the script throws are never retried.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Squares, like Pool.map'
+            Code    = '1..5 | Invoke-ThreadMap { $_ * $_ }'
+            Remarks = 'Outputs 1 4 9 16 25, in input order.'
+        }
+        @{
+            Title   = 'Parallel REST calls'
+            Code    = @'
+1..20 | Invoke-ThreadMap -ThrottleLimit 8 {
+    $r = Invoke-RestMethod "$using:base/echo?id=$_"
+    [pscustomobject]@{ Id = $_; Path = $r.path }
+}
+'@
+            Remarks = 'Twenty API calls, eight at a time, results in input order. $base is any web server, for example http://127.0.0.1:8080.'
+        }
+        @{
+            Title   = 'Which ports answer: a connection check over many targets'
+            Code    = @'
+$hostName = ([uri]$base).Host
+$ports = ([uri]$base).Port, 1, 9
+$ports | Invoke-ThreadMap -TimeoutSec 10 -ArgumentList $hostName {
+    param($port, $target)
+    $client = [System.Net.Sockets.TcpClient]::new()
+    try { $open = $client.ConnectAsync($target, $port).Wait(2000) } catch { $open = $false } finally { $client.Dispose() }
+    [pscustomobject]@{ Port = $port; Open = $open }
+}
+'@
+            Remarks = 'Like Test-Connection -TcpPort over many ports at once; each check waits on the network, not the CPU.'
+        }
+        @{
+            Title   = 'Hashing files, with shared state'
+            Code    = @'
+$dir = Join-Path ([IO.Path]::GetTempPath()) "pt-threadmap-example"
+$null = New-Item -ItemType Directory -Force $dir
+1..6 | ForEach-Object { Set-Content (Join-Path $dir "f$_.txt") "data $_" }
+$sizes = [System.Collections.Concurrent.ConcurrentBag[long]]::new()
+Get-ChildItem $dir -Filter *.txt | Invoke-ThreadMap -Variable sizes {
+    $sizes.Add($_.Length)
+    [pscustomobject]@{ Name = $_.Name; Hash = (Get-FileHash $_.FullName).Hash }
+}
+"total bytes: $(($sizes | Measure-Object -Sum).Sum)"
+Remove-Item $dir -Recurse
+'@
+            Remarks = 'FileInfo objects arrive as themselves (no serialisation). The ConcurrentBag is shared by every runspace through -Variable: a thread-safe collection, since several runspaces add to it at once.'
+        }
+        @{
+            Title   = 'Your own functions, and completion order'
+            Code    = @'
+function Get-Double($n) { 2 * $n }
+1..8 | Invoke-ThreadMap -Function Get-Double -Unordered { Start-Sleep -Milliseconds (50 * (8 - $_)); Get-Double $_ }
+'@
+            Remarks = '-Function defines Get-Double in every runspace; -Unordered writes results as items finish. On runs longer than a second the same progress bar as the other cmdlets shows items done, in flight and the rate.'
+        }
+    )
+    Notes       = @'
+Runspaces share this process: a script that changes the process (its current directory through [Environment]::CurrentDirectory, environment variables, static state) affects the others. Each runspace has its own PowerShell location ($PWD), variables and functions. Variables a scriptblock sets may remain in its runspace for the next items it runs there; do not rely on them.
+'@
+    Links       = @('about_ParallelTools', 'Invoke-ProcessMap', 'ForEach-Object')
+}

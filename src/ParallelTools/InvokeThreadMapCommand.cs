@@ -1,0 +1,65 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using ParallelTools.Engine.Workers;
+
+namespace ParallelTools;
+
+/// <summary>Runs a scriptblock over pipeline items on a pool of runspaces in this process.</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "ThreadMap")]
+[OutputType(typeof(PSObject))]
+public sealed class InvokeThreadMapCommand : MapCmdlet
+{
+    /// <summary>Runspaces by default: chosen with build.ps1 -Task Bench (scenario "threadmap").</summary>
+    public const int DefaultThrottle = 16;
+
+    private InitialSessionState? _sessionState;
+
+    /// <summary>Names of caller variables to set in every runspace (the same objects, not copies).</summary>
+    [Parameter]
+    public string[] Variable { get; set; } = [];
+
+    /// <summary>Names of caller functions to define in every runspace.</summary>
+    [Parameter]
+    public string[] Function { get; set; } = [];
+
+    protected override int DefaultThrottleLimit => DefaultThrottle;
+
+    private protected override IReadOnlyDictionary<string, object?> Variables =>
+        Variable.ToDictionary(name => name, object? (name) => SessionState.PSVariable.Get(name) is { } found
+            ? found.Value
+            : throw Missing("variable", name));
+
+    private protected override Hashtable Functions
+    {
+        get
+        {
+            var functions = new Hashtable(StringComparer.OrdinalIgnoreCase);
+            foreach (string name in Function)
+            {
+                functions[name] = InvokeCommand.GetCommand(name, CommandTypes.Function) is FunctionInfo found
+                    ? found.Definition
+                    : throw Missing("function", name);
+            }
+            return functions;
+        }
+    }
+
+    private protected override BatchWorker CreateWorker(WorkerSetup setup) =>
+        new ThreadWorker(setup, _sessionState ??= InitialSessionState.CreateDefault2());
+
+    private PSArgumentException Missing(string kind, string name) =>
+        new($"-{(kind == "variable" ? "Variable" : "Function")} names the {kind} '{name}', which does not exist in the caller's session.");
+
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            base.BeginProcessing();
+        }
+        catch (PSArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "ParallelTools.UnknownName", ErrorCategory.ObjectNotFound, null));
+        }
+    }
+}

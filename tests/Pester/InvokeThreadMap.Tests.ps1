@@ -1,0 +1,208 @@
+# Invoke-ThreadMap: runspaces in this process, live state, streams, faults, stopping, progress.
+BeforeAll {
+    . (Join-Path $PSScriptRoot '../TestServer.ps1')
+    Import-Module $env:PARALLELTOOLS_MODULE -Force
+    $script:Server = Start-TestServer
+    $script:Base = $Server.BaseUri
+
+    function Measure-Seconds([scriptblock] $Script) {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $null = & $Script
+        $watch.Elapsed.TotalSeconds
+    }
+    # Runspaces of this process whose name marks them as ours are still open.
+    function Get-OpenRunspaceCount { @(Get-Runspace | Where-Object { $_.RunspaceStateInfo.State -eq 'Opened' }).Count }
+}
+
+AfterAll {
+    Stop-TestServer $Server
+}
+
+Describe 'Invoke-ThreadMap results' {
+    It 'squares 1..5 into 1 4 9 16 25, in input order' {
+        1..5 | Invoke-ThreadMap { $_ * $_ } | Should -Be @(1, 4, 9, 16, 25)
+    }
+
+    It 'passes the item as $_ and as the first argument' {
+        1..3 | Invoke-ThreadMap { param($x) "$x/$_" } | Should -Be @('1/1', '2/2', '3/3')
+    }
+
+    It 'runs the items in this process, on several threads at once' {
+        $r = 1..40 | Invoke-ThreadMap -ThrottleLimit 4 -BatchSize 1 { Start-Sleep -Milliseconds 20; "$PID $([Threading.Thread]::CurrentThread.ManagedThreadId)" }
+        ($r | ForEach-Object { ($_ -split ' ')[0] } | Select-Object -Unique) | Should -Be $PID
+        ($r | ForEach-Object { ($_ -split ' ')[1] } | Select-Object -Unique).Count | Should -Be 4
+    }
+
+    It 'keeps input order when later items finish first, and gives completion order with -Unordered' {
+        $script = { if ($_ -eq 0) { Start-Sleep 2 }; $_ }
+        0..9 | Invoke-ThreadMap -ThrottleLimit 2 -BatchSize 1 $script | Should -Be (0..9)
+        $unordered = 0..9 | Invoke-ThreadMap -ThrottleLimit 2 -BatchSize 1 -Unordered $script
+        $unordered | Sort-Object | Should -Be (0..9)
+        [array]::IndexOf($unordered, 0) | Should -BeGreaterThan 5
+    }
+
+    It 'hands over the objects themselves, not copies' {
+        $file = Get-Item $PSCommandPath
+        $r = $file | Invoke-ThreadMap { $_ }
+        [object]::ReferenceEquals($r, $file) | Should -BeTrue
+        $r | Should -BeOfType ([IO.FileInfo])
+    }
+
+    It 'streams an item''s many outputs, and many items, through bounded memory' {
+        (1 | Invoke-ThreadMap { 1..100000 } | Measure-Object).Count | Should -Be 100000
+        (1..200000 | Invoke-ThreadMap { $_ } | Measure-Object).Count | Should -Be 200000
+    }
+}
+
+Describe 'Invoke-ThreadMap state' {
+    It 'gives $using: the caller''s object itself (a live reference)' {
+        $bag = [System.Collections.Concurrent.ConcurrentBag[int]]::new()
+        1..50 | Invoke-ThreadMap { ($using:bag).Add($_) }
+        $bag.Count | Should -Be 50
+        ($bag | Sort-Object) | Should -Be (1..50)
+    }
+
+    It 'sets -Variable names in every runspace, as the same objects' {
+        $counter = [System.Collections.Concurrent.ConcurrentDictionary[string, int]]::new()
+        $label = 'x'
+        1..20 | Invoke-ThreadMap -Variable counter, label { $null = $counter.AddOrUpdate($label, 1, { param($k, $v) $v + 1 }) }
+        $counter['x'] | Should -Be 20
+    }
+
+    It 'defines -Function names in every runspace' {
+        function Get-Double($n) { 2 * $n }
+        1..3 | Invoke-ThreadMap -Function Get-Double { Get-Double $_ } | Should -Be @(2, 4, 6)
+    }
+
+    It 'refuses a -Variable or -Function name that does not exist, naming it' {
+        { 1 | Invoke-ThreadMap -Variable noSuchVariable { $_ } } | Should -Throw "*noSuchVariable*"
+        { 1 | Invoke-ThreadMap -Function Get-NoSuchThing { $_ } } | Should -Throw "*Get-NoSuchThing*"
+    }
+
+    It 'passes -ArgumentList after the item, and runs -InitializationScript once per runspace' {
+        1..2 | Invoke-ThreadMap { param($x, $a) "$x-$a" } -ArgumentList 'p' | Should -Be @('1-p', '2-p')
+        $starts = [System.Collections.Concurrent.ConcurrentBag[int]]::new()
+        $null = 1..30 | Invoke-ThreadMap -ThrottleLimit 3 -ArgumentList $starts -InitializationScript { $global:tid = [Threading.Thread]::CurrentThread.ManagedThreadId } { param($x, $bag) $bag.Add($tid) }
+        ($starts | Select-Object -Unique).Count | Should -BeLessOrEqual 3
+    }
+
+    It 'imports -ImportModule by path in each runspace' {
+        $module = Join-Path $TestDrive 'Helper.psm1'
+        Set-Content $module 'function Get-Triple($n) { 3 * $n }'
+        1..3 | Invoke-ThreadMap -ImportModule $module { Get-Triple $_ } | Should -Be @(3, 6, 9)
+    }
+
+    It 'does not see the caller''s functions unless passed, and says so in the item''s error' {
+        function Get-LocalOnly { 42 }
+        $null = 1 | Invoke-ThreadMap { Get-LocalOnly } -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].Exception.Message | Should -BeLike "*Get-LocalOnly*not recognized*"
+        $errs[0].TargetObject | Should -Be 1
+    }
+
+    It 'calls a REST API from every runspace (Invoke-RestMethod against the test server)' {
+        $r = 1..10 | Invoke-ThreadMap -ThrottleLimit 4 { (Invoke-RestMethod "$using:Base/echo?id=$_").query }
+        $r | Should -Be (1..10 | ForEach-Object { "?id=$_" })
+    }
+}
+
+Describe 'Invoke-ThreadMap errors and streams' {
+    It 'turns a throw into one error for that item and goes on; one outcome per item under mixed failures' {
+        $r = 1..60 | Invoke-ThreadMap -BatchSize 4 { if ($_ % 7 -eq 0) { throw "bad $_" }; $_ } -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.TargetObject | Should -Be @(7, 14, 21, 28, 35, 42, 49, 56)
+        $errs[0].Exception.Message | Should -Be 'bad 7'
+        $r.Count | Should -Be 52
+    }
+
+    It 'forwards warning, verbose, information and error records, tagged with the item' {
+        $r = 1..2 | Invoke-ThreadMap -Verbose {
+            Write-Warning "careful $_"
+            Write-Verbose "detail $_"
+            Write-Information "note $_"
+            Write-Error "soft failure $_"
+            $_
+        } -WarningVariable warns -InformationVariable infos -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -InformationAction SilentlyContinue 4>&1
+        $outputs = $r | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $verbose = $r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $outputs | Should -Be @(1, 2)
+        $warns.Message | Should -Be @('[1] careful 1', '[2] careful 2')
+        $verbose.Message | Should -Be @('[1] detail 1', '[2] detail 2')
+        $infos.MessageData | Should -Be @('note 1', 'note 2')
+        $errs.TargetObject | Should -Be @(1, 2)
+    }
+
+    It 'stops an item that exceeds -TimeoutSec, replaces its runspace, and goes on' {
+        $seconds = Measure-Seconds {
+            $script:r = 1..4 | Invoke-ThreadMap -ThrottleLimit 2 -BatchSize 1 -TimeoutSec 1 { if ($_ -eq 2) { Start-Sleep 60 }; $_ } -ErrorVariable script:errs -ErrorAction SilentlyContinue
+        }
+        $r | Should -Be @(1, 3, 4)
+        $errs.Count | Should -Be 1
+        $errs[0].TargetObject | Should -Be 2
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.Timeout*'
+        $seconds | Should -BeLessThan 15
+    }
+}
+
+Describe 'Invoke-ThreadMap stopping' {
+    It 'stops promptly when Select-Object -First has enough' {
+        $seconds = Measure-Seconds { $script:first = 1..1000 | Invoke-ThreadMap -ThrottleLimit 4 { Start-Sleep -Milliseconds 200; $_ } | Select-Object -First 3 }
+        $first | Should -Be @(1, 2, 3)
+        $seconds | Should -BeLessThan 10
+    }
+
+    It 'stops on the first error with -ErrorAction Stop' {
+        { 1..1000 | Invoke-ThreadMap -ThrottleLimit 2 { if ($_ -eq 5) { throw 'five' }; Start-Sleep -Milliseconds 50; $_ } -ErrorAction Stop } | Should -Throw '*five*'
+    }
+
+    It 'stops promptly on Ctrl+C (PowerShell.Stop) with scripts running, and closes its runspaces' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($ModulePath)
+                    Import-Module $ModulePath
+                    1..100 | Invoke-ThreadMap -ThrottleLimit 4 { Start-Sleep 60 }
+                }).AddArgument($env:PARALLELTOOLS_MODULE)
+            $handle = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            $handle.IsCompleted | Should -BeFalse
+            $seconds = Measure-Seconds { $ps.Stop() }
+            $seconds | Should -BeLessThan 5
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally { $ps.Dispose() }
+        # Killed runspaces close on threads of their own; give them a moment.
+        $deadline = [datetime]::UtcNow.AddSeconds(10)
+        while ((Get-OpenRunspaceCount) -gt 1 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Get-OpenRunspaceCount | Should -Be 1
+    }
+
+    It 'closes every runspace when the call ends' {
+        $null = 1..100 | Invoke-ThreadMap -ThrottleLimit 8 { $_ }
+        Get-OpenRunspaceCount | Should -Be 1
+    }
+}
+
+Describe 'Invoke-ThreadMap progress' {
+    It 'writes the same overall progress record as the other cmdlets, and none when SilentlyContinue' {
+        foreach ($preference in 'Continue', 'SilentlyContinue') {
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript({
+                        param($ModulePath, $Preference)
+                        $ProgressPreference = $Preference
+                        Import-Module $ModulePath
+                        1..12 | Invoke-ThreadMap -ThrottleLimit 2 -BatchSize 1 { Start-Sleep -Milliseconds 250 } | Out-Null
+                    }).AddArgument($env:PARALLELTOOLS_MODULE).AddArgument($preference)
+                $null = $ps.Invoke()
+                $records = @($ps.Streams.Progress)
+            }
+            finally { $ps.Dispose() }
+            if ($preference -eq 'Continue') {
+                $records.Count | Should -BeGreaterThan 0
+                $records.Count | Should -BeLessOrEqual 8
+                $records[0].StatusDescription | Should -Match '\d+ done, \d+ in flight, \d+ failed, [\d.]+/s'
+                $records[-1].RecordType | Should -Be 'Completed'
+            }
+            else { $records.Count | Should -Be 0 }
+        }
+    }
+}
