@@ -11,7 +11,12 @@ namespace ParallelTools;
 /// </summary>
 internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
 {
-    private readonly PSDataCollection<object> _input = new();
+    // The input collection otherwise keeps every batch sent for the whole call (1.7 GB for a million
+    // items). PowerShell's own remoting sets this internal switch on its input collections.
+    private static readonly System.Reflection.PropertyInfo? ReleaseOnEnumeration = typeof(PSDataCollection<object>)
+        .GetProperty("ReleaseOnEnumeration", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+
+    private readonly PSDataCollection<object> _input = NewInput();
     private readonly PSDataCollection<PSObject> _output = new();
     private readonly object _readGate = new();
     private IAsyncResult? _loopResult;
@@ -138,6 +143,13 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
                     ReportOutput(toRecord(record));
             }
         };
+    }
+
+    private static PSDataCollection<object> NewInput()
+    {
+        var input = new PSDataCollection<object>();
+        ReleaseOnEnumeration?.SetValue(input, true);
+        return input;
     }
 
     protected static string Describe(Exception? reason, string fallback) =>

@@ -5,7 +5,7 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $TestServerDll,
-    [string] $Scenario = "fetch,processmap"
+    [string] $Scenario = "fetch,processmap,download,threadmap"
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot '../TestServer.ps1')

@@ -48,9 +48,18 @@ Describe 'Invoke-ThreadMap results' {
         $r | Should -BeOfType ([IO.FileInfo])
     }
 
-    It 'streams an item''s many outputs, and many items, through bounded memory' {
+    It 'streams an item''s many outputs' {
         (1 | Invoke-ThreadMap { 1..100000 } | Measure-Object).Count | Should -Be 100000
-        (1..200000 | Invoke-ThreadMap { $_ } | Measure-Object).Count | Should -Be 200000
+    }
+
+    It 'streams many items through bounded memory (items already run are not kept)' {
+        # Measured: 14 MB of growth for 200,000 items, 38 MB when every batch sent was kept.
+        $base = [GC]::GetTotalMemory($true)
+        $peak = 0
+        $n = 0
+        1..300000 | Invoke-ThreadMap -ThrottleLimit 2 { $_ } | ForEach-Object { if (++$n % 50000 -eq 0) { $peak = [Math]::Max($peak, [GC]::GetTotalMemory($true) - $base) } }
+        $n | Should -Be 300000
+        $peak / 1MB | Should -BeLessThan 30
     }
 }
 

@@ -1,0 +1,34 @@
+# Scenario "threadmap": (a) 100,000 trivial items; (b) 2,000 items that each wait 10 ms at
+# ThrottleLimit 64; (c) 1,000,000 trivial items streamed, for peak memory.
+param([Parameter(Mandatory)] [string] $Base)
+
+$peer = Join-Path $PSScriptRoot 'threadmap_peer.ps1'
+function PwshPeer([string] $Name, [string] $PeerName, [string] $Work, [int] $Count, [int] $Throttle, [switch] $Warm) {
+    $arguments = @($Pwsh, '-NoProfile', '-File', $peer, '-ModulePath', $ModulePath, '-Peer', $PeerName, '-Work', $Work,
+        '-Count', $Count, '-ThrottleLimit', $Throttle)
+    if ($Warm) { $arguments += '-Warm' }
+    Invoke-Peer $Name $Count $arguments
+}
+
+$throttle = 16
+$slowPeerCount = 2000
+Write-Host "--- threadmap (a): 100,000 trivial items (`$_ * `$_), ThrottleLimit $throttle (ForEach-Object -Parallel: $slowPeerCount, normalised)"
+Write-Ratios @(
+    PwshPeer 'Invoke-ThreadMap, warm' ThreadMap square 100000 $throttle -Warm
+    PwshPeer 'Invoke-ThreadMap, cold (runspaces open)' ThreadMap square 100000 $throttle
+    PwshPeer "ForEach-Object -Parallel -ThrottleLimit $throttle" ForEachParallel square $slowPeerCount $throttle -Warm
+    PwshPeer 'ForEach-Object (serial)' Serial square 100000 1 -Warm
+)
+
+$ideal = 2000 * 0.010 / 64
+Write-Host ("--- threadmap (b): 2,000 items of Start-Sleep -Milliseconds 10 at ThrottleLimit 64 (ideal {0:0.000} s)" -f $ideal)
+$rows = @(
+    PwshPeer 'Invoke-ThreadMap -ThrottleLimit 64, warm' ThreadMap sleep10 2000 64 -Warm
+    PwshPeer 'Invoke-ThreadMap -ThrottleLimit 64, cold' ThreadMap sleep10 2000 64
+    PwshPeer 'ForEach-Object -Parallel -ThrottleLimit 64, warm' ForEachParallel sleep10 2000 64 -Warm
+)
+Write-Ratios $rows
+$rows | Where-Object { $_ } | ForEach-Object { "  {0}: {1:0.00}x the ideal time" -f $_.Peer, ($_.TimedSec / $ideal) } | Out-Host
+
+Write-Host '--- threadmap (c): 1,000,000 trivial items streamed through Invoke-ThreadMap | Measure-Object (peak memory)'
+Write-Ratios @(PwshPeer 'Invoke-ThreadMap, 1,000,000 items' ThreadMap square 1000000 $throttle)
