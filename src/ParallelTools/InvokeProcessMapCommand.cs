@@ -8,20 +8,9 @@ namespace ParallelTools;
 [OutputType(typeof(PSObject))]
 public sealed class InvokeProcessMapCommand : MapCmdlet
 {
-    [Parameter]
-    [ValidateRange(0, 86_400)]
-    public int KeepWarmSec { get; set; } = 30;
-
     protected override int DefaultThrottleLimit => Environment.ProcessorCount;
 
     private protected override BatchWorker CreateWorker(WorkerSetup setup) => new ProcessWorker(setup);
 
-    protected override void ReleaseResources()
-    {
-        base.ReleaseResources();
-        if (KeepWarmSec > 0 && Completed)
-            WarmWorkers.Replenish(ThrottleLimit, TimeSpan.FromSeconds(KeepWarmSec));
-        else if (KeepWarmSec == 0)
-            WarmWorkers.CloseAll();
-    }
+    private protected override WarmRunspaces Warm => WarmRunspaces.Processes;
 }

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 using ParallelTools.Engine.Workers;
 
 namespace ParallelTools;
@@ -12,8 +11,6 @@ public sealed class InvokeThreadMapCommand : MapCmdlet
 {
     /// <summary>Runspaces by default: chosen with build.ps1 -Task Bench (scenario "threadmap").</summary>
     public const int DefaultThrottle = 16;
-
-    private InitialSessionState? _sessionState;
 
     /// <summary>Names of caller variables to set in every runspace (the same objects, not copies).</summary>
     [Parameter]
@@ -45,8 +42,9 @@ public sealed class InvokeThreadMapCommand : MapCmdlet
         }
     }
 
-    private protected override BatchWorker CreateWorker(WorkerSetup setup) =>
-        new ThreadWorker(setup, _sessionState ??= InitialSessionState.CreateDefault2());
+    private protected override BatchWorker CreateWorker(WorkerSetup setup) => new ThreadWorker(setup);
+
+    private protected override WarmRunspaces Warm => WarmRunspaces.Threads;
 
     private PSArgumentException Missing(string kind, string name) =>
         new($"-{(kind == "variable" ? "Variable" : "Function")} names the {kind} '{name}', which does not exist in the caller's session.");

@@ -42,7 +42,14 @@ public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
     [ValidateRange(0, 100)]
     public int MaximumRetryCount { get; set; }
 
+    [Parameter]
+    [ValidateRange(0, 86_400)]
+    public int KeepWarmSec { get; set; } = 30;
+
     protected override bool WritesOutputs => true;
+
+    /// <summary>Where this kind of worker keeps fresh runspaces between calls.</summary>
+    private protected abstract WarmRunspaces Warm { get; }
 
     /// <summary>A new worker for this call's pool.</summary>
     private protected abstract BatchWorker CreateWorker(WorkerSetup setup);
@@ -101,7 +108,14 @@ public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
 
     protected override void StopWork() => _pool?.Stop();
 
-    protected override void ReleaseResources() => _pool?.Dispose();
+    protected override void ReleaseResources()
+    {
+        _pool?.Dispose();
+        if (KeepWarmSec > 0 && Completed)
+            Warm.Replenish(ThrottleLimit, TimeSpan.FromSeconds(KeepWarmSec));
+        else if (KeepWarmSec == 0)
+            Warm.CloseAll();
+    }
 
     private string ModulePath(string module)
     {

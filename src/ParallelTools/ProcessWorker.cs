@@ -5,7 +5,7 @@ namespace ParallelTools;
 
 /// <summary>
 /// A worker that is a pwsh process, driven over PowerShell's out-of-process remoting (the
-/// mechanism behind Start-Job), taken from <see cref="WarmWorkers"/> when one is kept.
+/// mechanism behind Start-Job), taken from <see cref="WarmRunspaces.Processes"/> when one is kept.
 /// </summary>
 internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
 {
@@ -17,7 +17,7 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
     {
         Runspace runspace;
         using (cancellationToken.Register(Kill))
-            runspace = await WarmWorkers.TakeOrOpenAsync(cancellationToken).ConfigureAwait(false);
+            runspace = await WarmRunspaces.Processes.TakeOrOpenAsync().ConfigureAwait(false);
         if (_killed)
         {
             // Its process was not known when Kill ran: closing the runspace ends it.

@@ -39,18 +39,27 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         Runspace = await OpenRunspaceAsync(cancellationToken).ConfigureAwait(false);
+        // The setup blocks while scripts run: on a thread of its own, since dozens of workers setting
+        // up at once on pool threads starved the pool (calls that take 1 s took up to 28 s).
+        await Task.Factory.StartNew(SetUp, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            .ConfigureAwait(false);
+    }
+
+    private void SetUp()
+    {
+        var runspace = Runspace!;
         SetupRan(RunSetup());
         if (!string.IsNullOrWhiteSpace(setup.InitializationScript))
             Invoke(ps => ps.AddScript(setup.InitializationScript, useLocalScope: false), "-InitializationScript");
 
-        Runspace.StateChanged += (_, e) =>
+        runspace.StateChanged += (_, e) =>
         {
             if (e.RunspaceStateInfo.State is RunspaceState.Broken or RunspaceState.Closed && !Closing)
                 ReportDied(Describe(e.RunspaceStateInfo.Reason, "its runspace closed"));
         };
         _output.DataAdded += (_, _) => ReadOutputs();
         var loop = PowerShell.Create();
-        loop.Runspace = Runspace;
+        loop.Runspace = runspace;
         loop.AddScript(WorkerScripts.Loop).AddArgument(setup.Marker).AddArgument(setup.Script.ScriptText);
         ForwardStreams(loop.Streams);
         loop.InvocationStateChanged += (_, e) =>

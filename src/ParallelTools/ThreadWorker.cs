@@ -7,23 +7,20 @@ namespace ParallelTools;
 /// A worker that is a runspace in this process (Invoke-ThreadMap): its loop pipeline runs on a
 /// thread of its own, and objects pass by reference, not serialised.
 /// </summary>
-internal sealed class ThreadWorker(WorkerSetup setup, InitialSessionState sessionState) : RunspaceWorker(setup)
+internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
 {
     private volatile bool _killed;
 
-    // Opening takes ~15 ms of CPU and blocks: on a thread of its own, since 64 of them blocking pool
-    // threads at once starved the pool (a first call took 30 s instead of 2).
-    protected override Task<Runspace> OpenRunspaceAsync(CancellationToken cancellationToken) => Task.Factory.StartNew(() =>
+    protected override async Task<Runspace> OpenRunspaceAsync(CancellationToken cancellationToken)
     {
-        var runspace = RunspaceFactory.CreateRunspace(sessionState);
-        runspace.Open();
-        if (_killed || cancellationToken.IsCancellationRequested)
+        var runspace = await WarmRunspaces.Threads.TakeOrOpenAsync().ConfigureAwait(false);
+        if (_killed)
         {
             runspace.Dispose();
             throw new OperationCanceledException("The worker was stopped while it started.");
         }
         return runspace;
-    }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
 
     /// <summary>Stops the running script (PowerShell.Stop, without waiting); never blocks.</summary>
     public override void Kill()

@@ -2,6 +2,8 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot '../TestServer.ps1')
     Import-Module $env:PARALLELTOOLS_MODULE -Force
+    # Counting open runspaces needs calls that keep no warm ones; the warm pool has its own test.
+    $PSDefaultParameterValues['Invoke-ThreadMap:KeepWarmSec'] = 0
     $script:Server = Start-TestServer
     $script:Base = $Server.BaseUri
 
@@ -186,6 +188,22 @@ Describe 'Invoke-ThreadMap stopping' {
 
     It 'closes every runspace when the call ends' {
         $null = 1..100 | Invoke-ThreadMap -ThrottleLimit 8 { $_ }
+        Get-OpenRunspaceCount | Should -Be 1
+    }
+
+    It 'keeps fresh runspaces for -KeepWarmSec, lets the next call use them, then closes them' {
+        $null = 1..10 | Invoke-ThreadMap -ThrottleLimit 3 -KeepWarmSec 3 { $_ }
+        $deadline = [datetime]::UtcNow.AddSeconds(10)
+        while ((Get-OpenRunspaceCount) -lt 4 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        Get-OpenRunspaceCount | Should -Be 4
+        $kept = @(Get-Runspace | Where-Object { $_.RunspaceStateInfo.State -eq 'Opened' -and $_.Id -ne $Host.Runspace.Id }).Id
+
+        # The next call runs in the kept runspaces: they see none of its state before it, and are closed after it.
+        $seen = @(1..30 | Invoke-ThreadMap -ThrottleLimit 3 -KeepWarmSec 3 -BatchSize 1 { Start-Sleep -Milliseconds 20; "$([runspace]::DefaultRunspace.Id)" } | Select-Object -Unique)
+        $seen.Count | Should -BeGreaterThan 0
+        @($seen | Where-Object { $_ -notin $kept }).Count | Should -Be 0
+        # Its own fresh ones are kept in turn, then closed after 3 s.
+        Start-Sleep -Seconds 5
         Get-OpenRunspaceCount | Should -Be 1
     }
 }
