@@ -1,14 +1,10 @@
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'SpecHelpers.ps1')
     . (Join-Path $PSScriptRoot '../TestServer.ps1')
     Import-Module $env:PARALLELTOOLS_MODULE -Force
     $script:Server = Start-TestServer
     $script:Base = $Server.BaseUri
 
-    function Measure-Seconds([scriptblock] $Script) {
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $null = & $Script
-        $watch.Elapsed.TotalSeconds
-    }
 }
 
 AfterAll {

@@ -1,4 +1,5 @@
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'SpecHelpers.ps1')
     Import-Module $env:PARALLELTOOLS_MODULE -Force
     # Counting worker processes needs calls that keep no warm workers; the warm pool has its own test.
     $PSDefaultParameterValues['Invoke-ProcessMap:KeepWarmSec'] = 0
@@ -12,11 +13,6 @@ BeforeAll {
         Get-WorkerCount
     }
 
-    function Measure-Seconds([scriptblock] $Script) {
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $null = & $Script
-        $watch.Elapsed.TotalSeconds
-    }
 }
 
 Describe 'Invoke-ProcessMap results' {

@@ -1,5 +1,6 @@
 # Invoke-ThreadMap: runspaces in this process, live state, streams, faults, stopping, progress.
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'SpecHelpers.ps1')
     . (Join-Path $PSScriptRoot '../TestServer.ps1')
     Import-Module $env:PARALLELTOOLS_MODULE -Force
     # Counting open runspaces needs calls that keep no warm ones; the warm pool has its own test.
@@ -7,11 +8,6 @@ BeforeAll {
     $script:Server = Start-TestServer
     $script:Base = $Server.BaseUri
 
-    function Measure-Seconds([scriptblock] $Script) {
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $null = & $Script
-        $watch.Elapsed.TotalSeconds
-    }
     # Runspaces of this process whose name marks them as ours are still open.
     function Get-OpenRunspaceCount { @(Get-Runspace | Where-Object { $_.RunspaceStateInfo.State -eq 'Opened' }).Count }
 }

@@ -1,5 +1,6 @@
 # Invoke-ThreadedDownload against the repo's test server: names, existing files, hashes, resume, stopping, progress.
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'SpecHelpers.ps1')
     . (Join-Path $PSScriptRoot '../TestServer.ps1')
     Import-Module $env:PARALLELTOOLS_MODULE -Force
     $script:Server = Start-TestServer
@@ -8,11 +9,6 @@ BeforeAll {
     function New-Folder { (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "pt-dl-$([guid]::NewGuid().ToString('n'))")).FullName }
     function Get-Names($Folder) { @(Get-ChildItem -LiteralPath $Folder -Recurse -File -Force | ForEach-Object Name | Sort-Object) }
     function Get-ServerHash([string] $Query) { Invoke-RestMethod "$Base/filehash/$Query" }
-    function Measure-Seconds([scriptblock] $Script) {
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $null = & $Script
-        $watch.Elapsed.TotalSeconds
-    }
     # Runs a script in another PowerShell instance, stops it (Ctrl+C) after a pause, and returns the seconds Stop took.
     function Stop-After([scriptblock] $Script, [object[]] $Arguments, [int] $Milliseconds) {
         $ps = [powershell]::Create()
