@@ -23,7 +23,15 @@ internal sealed class WarmRunspaces(Func<Runspace> create)
 
     public static readonly WarmRunspaces Processes = new(() => RunspaceFactory.CreateOutOfProcessRunspace(Types.Value));
 
-    private static readonly Lazy<InitialSessionState> ThreadSessionState = new(InitialSessionState.CreateDefault2);
+    // Utility and Management are imported as the runspace opens (in the background for kept ones):
+    // otherwise the first Start-Sleep, Get-Item or Invoke-RestMethod in each runspace autoloads them
+    // inside the call (2,000 items of Start-Sleep 10 ms at 64 runspaces: 1.74 s warm, 0.94 s with this).
+    private static readonly Lazy<InitialSessionState> ThreadSessionState = new(() =>
+    {
+        var state = InitialSessionState.CreateDefault2();
+        state.ImportPSModule(["Microsoft.PowerShell.Utility", "Microsoft.PowerShell.Management"]);
+        return state;
+    });
 
     public static readonly WarmRunspaces Threads = new(() => RunspaceFactory.CreateRunspace(ThreadSessionState.Value));
 
