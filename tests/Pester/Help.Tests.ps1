@@ -62,3 +62,40 @@ Describe 'Help example <Number> of <Name>' -ForEach $Examples {
         }
     }
 }
+
+Describe 'Help across the family' {
+    BeforeAll {
+        $script:Cmdlets = Get-Command -Module ParallelTools -CommandType Cmdlet
+        $script:ByName = @{}
+        foreach ($command in $Cmdlets) {
+            foreach ($p in (Get-Help $command.Name -Full).parameters.parameter) {
+                $entry = [pscustomobject]@{
+                    Cmdlet      = $command.Name
+                    Type        = $command.Parameters[$p.name].ParameterType
+                    Description = ($p.description.Text -join ' ')
+                }
+                $ByName[$p.name] = @($ByName[$p.name]) + $entry | Where-Object { $_ }
+            }
+        }
+        function Get-FirstSentence([string] $Text) { ($Text -split '(?<=\.)\s', 2)[0] }
+    }
+
+    It 'gives <_> to every cmdlet' -ForEach 'ThrottleLimit', 'Unordered', 'TimeoutSec', 'MaximumRetryCount' {
+        @($ByName[$_].Cmdlet) | Sort-Object | Should -Be (@($Cmdlets.Name) | Sort-Object)
+    }
+
+    It 'gives <_> to both map cmdlets' -ForEach 'ArgumentList', 'InitializationScript', 'ImportModule', 'BatchSize', 'KeepWarmSec' {
+        @($ByName[$_].Cmdlet) | Sort-Object | Should -Be @('Invoke-ProcessMap', 'Invoke-ThreadMap')
+    }
+
+    It 'gives a shared parameter the same type and the same defining sentence in every cmdlet' {
+        $shared = @($ByName.Keys | Where-Object { @($ByName[$_]).Count -gt 1 })
+        $shared.Count | Should -BeGreaterThan 20
+        foreach ($name in $shared) {
+            $entries = @($ByName[$name])
+            @($entries.Type | Select-Object -Unique).Count | Should -Be 1 -Because "-$name should have one type across $($entries.Cmdlet -join ', ')"
+            @($entries | ForEach-Object { Get-FirstSentence $_.Description } | Select-Object -Unique).Count |
+                Should -Be 1 -Because "-$name should mean the same in $($entries.Cmdlet -join ', ')"
+        }
+    }
+}

@@ -15,17 +15,13 @@ Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N end the call p
 '@
     Inputs      = @('System.Object: any object; it is serialised to reach the worker.')
     Parameters  = @{
-        ScriptBlock          = 'The script to run for each item, in a worker process. The item is $_ and the first argument; -ArgumentList values follow it. $using:name copies a caller variable into every worker. Objects it outputs are the cmdlet''s output.'
-        InputObject          = 'The items, from the pipeline. Each is serialised to the worker, so it arrives there as a deserialised copy.'
-        ThrottleLimit        = 'The number of worker processes. Default: the number of processors, the right count for CPU-bound work. Workers start in parallel (about 0.5 to 1 s) and serve every item of the call.'
-        Unordered            = 'Writes results as items complete instead of in input order.'
-        BatchSize            = 'Items sent to a worker in one message. Default 0: automatic, the backlog shared between the workers (1 to 256). Larger batches cost less per item; smaller ones balance uneven items better.'
-        ArgumentList         = 'Values passed to the scriptblock after the item (param($item, $a, $b)). Serialised once and sent to each worker.'
-        InitializationScript = 'A script run once in each worker before its first item, in the worker''s global scope, like the initializer of Python''s Pool: define functions, load data, set variables there.'
-        ImportModule         = 'Modules to import in each worker before its first item: names (looked up in the worker''s module path) or paths (resolved against the current location).'
-        TimeoutSec           = 'Seconds one item may run. An item that runs longer has its worker process killed and replaced, and gets a timeout error (ParallelTools.Timeout). Default: no limit.'
-        KeepWarmSec          = 'Seconds to keep fresh worker processes ready for the next call after this one completes, so that call skips pwsh start-up. The kept workers have run nothing (no state carries over); they are started in the background as this call ends and closed when no call takes them in time, or when this session ends. Default 30; 0 keeps none and closes any kept by earlier calls.'
-        MaximumRetryCount    = 'How often an item is run again when the worker running it dies (exits, is killed, crashes). Default 0: the item gets a ParallelTools.WorkerDied error. Errors the script throws are never retried.'
+        ScriptBlock          = 'It runs in a worker process; $using:name copies a caller variable into every worker.'
+        InputObject          = 'Each is serialised to the worker, so it arrives there as a deserialised copy.'
+        ThrottleLimit        = 'Here, the number of worker processes. Default: the number of processors, the right count for CPU-bound work. Workers start in parallel (about 0.5 to 1 s) and serve every item of the call.'
+        ArgumentList         = 'They are serialised once and sent to each worker.'
+        TimeoutSec           = 'The worker process running it is killed and replaced. Default: no limit.'
+        KeepWarmSec          = 'Here the workers are pwsh processes, so the next call skips pwsh start-up; kept workers also end with this session.'
+        MaximumRetryCount    = 'Retried: items held by a worker process that died (exited, was killed, crashed); without a retry such an item gets a ParallelTools.WorkerDied error. Errors the script throws are never retried.'
     }
     Examples    = @(
         @{

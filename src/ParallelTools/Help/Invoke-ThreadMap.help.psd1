@@ -13,19 +13,15 @@ Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N stop the runni
 '@
     Inputs      = @('System.Object: any object; the runspaces receive the object itself.')
     Parameters  = @{
-        ScriptBlock          = 'The script to run for each item, in one of the runspaces. The item is $_ and the first argument; -ArgumentList values follow it. $using:name passes a caller variable''s object (a live reference). Objects it outputs are the cmdlet''s output.'
-        InputObject          = 'The items, from the pipeline. Each reaches the runspace as the same object (no copy).'
-        ThrottleLimit        = 'The number of runspaces, each running items on its own thread. Default 16, measured on a 2-core machine: 1,000 items that each wait 10 ms took 1.62 s with 8 runspaces, 1.19 s with 16, 1.12 s with 32 and 1.96 s with 64 on a first call (each runspace costs tens of milliseconds of CPU to open), and 1.33, 0.82, 0.60 and 0.63 s with runspaces kept warm from an earlier call; 50,000 trivial items ran fastest at 16. Raise it for long waits over many items.'
-        Unordered            = 'Writes results as items complete instead of in input order.'
-        BatchSize            = 'Items handed to a runspace at once. Default 0: automatic, the backlog shared between the runspaces (1 to 256). Larger batches cost less per item; smaller ones balance uneven items better.'
-        ArgumentList         = 'Values passed to the scriptblock after the item (param($item, $a, $b)): the same objects in every runspace.'
-        InitializationScript = 'A script run once in each runspace before its first item, in the runspace''s global scope: define functions, open connections, set variables there.'
-        ImportModule         = 'Modules to import in each runspace before its first item: names (looked up in the module path) or paths (resolved against the current location).'
+        ScriptBlock          = 'It runs in one of the runspaces; $using:name passes a caller variable''s object (a live reference).'
+        InputObject          = 'Each reaches the runspace as the same object (no copy).'
+        ThrottleLimit        = 'Here, the number of runspaces, each running items on its own thread. Default 16, measured on a 2-core machine: 1,000 items that each wait 10 ms took 1.62 s with 8 runspaces, 1.19 s with 16, 1.12 s with 32 and 1.96 s with 64 on a first call (each runspace costs tens of milliseconds of CPU to open), and 1.33, 0.82, 0.60 and 0.63 s with runspaces kept warm from an earlier call; 50,000 trivial items ran fastest at 16. Raise it for long waits over many items.'
+        ArgumentList         = 'They are the same objects in every runspace.'
         Variable             = 'Names of caller variables to set in every runspace, under the same names: the same objects, not copies (see the thread-safety note). A name that does not exist is a terminating error.'
         Function             = 'Names of caller functions to define in every runspace. A name that does not exist is a terminating error.'
-        TimeoutSec           = 'Seconds one item may run. An item that runs longer has its runspace stopped (PowerShell.Stop) and replaced, and gets a timeout error (ParallelTools.Timeout). Default: no limit.'
-        MaximumRetryCount    = 'How often an item is run again when the runspace running it breaks. Default 0. Errors the script throws are never retried.'
-        KeepWarmSec          = 'Seconds to keep fresh runspaces ready for the next call after this one completes, so that call skips opening them (tens of milliseconds of CPU each, with the Utility and Management modules already imported). The kept runspaces have run nothing (no state carries over); they are opened in the background as this call ends and closed when no call takes them in time. Default 30; 0 keeps none and closes any kept by earlier calls.'
+        TimeoutSec           = 'The runspace running it is stopped (PowerShell.Stop) and replaced. Default: no limit.'
+        MaximumRetryCount    = 'Retried: items held by a runspace that broke. Errors the script throws are never retried.'
+        KeepWarmSec          = 'Here the workers are runspaces, so the next call skips opening them (tens of milliseconds of CPU each, with the Utility and Management modules already imported).'
     }
     Examples    = @(
         @{

@@ -15,7 +15,6 @@ Concurrency: each download is one sequential task (request, then read and write 
 '@
     Inputs      = @('System.String', 'System.Uri', 'Objects with a Url or Uri property, and optional OutFile, Sha256 (or ExpectedSha256) and Headers properties')
     Parameters  = @{
-        Url                            = 'The URL to download: an absolute http or https URL. Binds from the pipeline by value and by property name (Url, or its alias Uri), so Import-Csv manifests work.'
         Destination                    = 'The folder the files go into; created when missing. Default: the current location. Every file''s full path is checked to lie inside it.'
         OutFile                        = 'The file name (or a relative path with sub-folders) under -Destination. Binds by property name, so a manifest can name each file. A rooted path, a drive, or .. is that item''s error. Without it, the name comes from Content-Disposition, the URL or the host.'
         ExpectedSha256                 = 'The hex SHA-256 the finished file must have (alias Sha256, so a manifest column named Sha256 binds). The hash is computed while writing; a mismatch is that item''s error and the file is removed instead of taking its name.'
@@ -24,25 +23,9 @@ Concurrency: each download is one sequential task (request, then read and write 
         Resume                         = 'Keeps the .part of a failed or stopped download (as target.part, with the response''s strong ETag or Last-Modified beside it) and continues it on the next run with Range and If-Range. If the file changed on the server, the server sends it whole and it is downloaded afresh from byte 0: bytes of two versions are never spliced. A server that ignores Range also restarts cleanly from 0. With -Resume the name comes from -OutFile, the URL or the host, never from Content-Disposition, so the .part can be found before the request is sent (curl refuses --continue-at with --remote-header-name for the same reason).'
         ComputeSha256                  = 'Reports the SHA-256 of every file in the Sha256 property, computed while writing (a resumed file reads back only the kept bytes).'
         SegmentCount                   = 'Connections per file for large files on servers that support ranges: the file is preallocated and each connection writes its own byte range at its offset. Default 1, because on loopback and fast links one connection is as fast (measured with build.ps1 -Task Bench, scenario download). Segments are used only for files of at least 4 MiB per segment with a validator, and not with -Resume, -ExpectedSha256 or -ComputeSha256 (the hash is computed in order while writing).'
-        ThrottleLimit                  = 'Most downloads at once. Default 8, measured on a 2-core machine with build.ps1 -Task Bench (scenario download).'
-        TimeoutSec                     = 'Seconds one attempt of a download may take, headers and body together. Default 0: no limit, since large files take as long as they take; -IdleTimeoutSec still ends a stalled transfer.'
-        Headers                        = 'Request headers: a hashtable, or (per CSV row) a JSON object string such as {"X-Api-Key":"k"}. Binds by property name.'
-        UserAgent                      = 'The User-Agent header. Default ParallelTools/<version>.'
-        Credential                     = 'Sends Basic authorization with this user name and password. Refused over plain http unless -AllowUnencryptedAuthentication.'
-        Authentication                 = 'Basic (with -Credential) or Bearer (with -Token). Inferred when only one of -Credential and -Token is given.'
-        Token                          = 'The bearer token, as a SecureString, sent as Authorization: Bearer. Never shown in output or errors.'
-        AllowUnencryptedAuthentication = 'Allows -Credential and -Token to be sent over plain http. Without it such a request is refused with an error.'
-        SecretHeader                   = 'Names of further request headers (API keys and the like) that must not follow a redirect to another origin, in addition to Authorization, Cookie and Proxy-Authorization.'
-        Proxy                          = 'Sends every request through this HTTP proxy. Default: no proxy.'
-        SkipCertificateCheck           = 'Accepts any server certificate. Dangerous: anyone on the network path can read and change the traffic. Off by default; a warning is written when it is used.'
-        HttpVersion                    = 'The HTTP version to ask for: 1.1 (default) or 2.0. With 2.0, https negotiates HTTP/2 and may fall back to 1.1; plain http uses HTTP/2 with prior knowledge.'
-        PerHostLimit                   = 'Most requests in flight to any one origin (scheme, host, port). Default: only -ThrottleLimit applies. Time spent waiting for a slot does not count against -TimeoutSec.'
-        Unordered                      = 'Writes each result as soon as it completes, instead of in input order.'
-        IdleTimeoutSec                 = 'Seconds to wait for the next piece of a response body before giving up, so a stalled server cannot hang the pipeline. Default 30.'
-        ConnectTimeoutSec              = 'Seconds to wait for a TCP (and TLS) connection to be established. Default 10.'
-        MaximumRetryCount              = 'Retries after the first attempt, for connection failures, timeouts, 408, 429 and 5xx (not 501, 505) on idempotent methods. Never for other 4xx. Default 0. The result''s Attempts property records how many attempts were made.'
-        RetryIntervalSec               = 'The first wait between attempts, in seconds; each later wait doubles (capped at 30 s), with random jitter of up to half. A Retry-After header (seconds or HTTP date, up to 2 minutes) is honoured instead. Default 1.'
-        MaximumRedirection             = 'Most redirects to follow. Default 5. 0 returns the redirect response itself. More redirects than this, a redirect loop, a redirect from https to http or to another scheme is that URL''s error.'
+        ThrottleLimit                  = 'Here, downloads at once. Default 8, measured on a 2-core machine with build.ps1 -Task Bench (scenario download).'
+        TimeoutSec                     = 'Counted per attempt of a download, headers and body together. Default 0: no limit, since large files take as long as they take; -IdleTimeoutSec still ends a stalled transfer.'
+        MaximumRetryCount              = 'Retried: connection failures, timeouts, 408, 429 and 5xx (not 501, 505), on idempotent methods only; never other 4xx. The result''s Attempts property records how many attempts were made.'
     }
     Examples    = @(
         @{

@@ -1,5 +1,6 @@
 # Writes <module>/en-US/ParallelTools.dll-Help.xml (MAML) from the cmdlets' own metadata (parameter
-# names, types, positions, pipeline binding, sets) and the prose in Help/<Cmdlet>.help.psd1.
+# names, types, positions, pipeline binding, sets), the prose in Help/<Cmdlet>.help.psd1, and the
+# parameter definitions the cmdlets share in Help/Shared.help.psd1.
 # Run by build.ps1 in a fresh pwsh against the staged module. platyPS is not available here.
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -9,6 +10,7 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
 $module = Import-Module $ModulePath -PassThru
+$shared = (Import-PowerShellDataFile (Join-Path $HelpSourcePath 'Shared.help.psd1')).Parameters
 $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
 $problems = [System.Collections.Generic.List[string]]::new()
 # PowerShell passes $null to a string parameter as "", which XmlWriter rejects with a prefix: give every URI.
@@ -89,7 +91,8 @@ try {
 
         $writer.WriteStartElement('command', 'parameters', $ns.command)
         foreach ($p in $parameters) {
-            $text = $help.Parameters[$p.Name]
+            # The family's shared definition first, then what this cmdlet adds.
+            $text = @($shared[$p.Name], $help.Parameters[$p.Name]).Where({ $_ }) -join ' '
             if (-not $text) { $problems.Add("$($command.Name) -$($p.Name): no description"); $text = '' }
             $inSet = $command.ParameterSets.Parameters | Where-Object Name -EQ $p.Name | Select-Object -First 1
             $writer.WriteStartElement('command', 'parameter', $ns.command)
