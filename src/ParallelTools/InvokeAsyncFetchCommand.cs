@@ -23,6 +23,7 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(HttpMethodCompleter))]
     public string Method { get; set; } = "GET";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
