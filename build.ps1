@@ -3,20 +3,29 @@
     Builds, tests, demonstrates and benchmarks ParallelTools.
 .DESCRIPTION
     Build (default): compiles Release and stages the importable module at out/ParallelTools.
-    Test:  Build, then every xunit test and every Pester spec (in a fresh pwsh against the staged
+    Test:  Package, then every xunit test and every Pester spec (in a fresh pwsh against the staged
            module); prints "tests: N passed, N failed, N skipped" and exits non-zero on any failure.
     Demo:  Build, start the local test server, and run a first pipeline against it.
-    Bench: Build, then run the benchmark scenarios side by side with their peers and print ratios.
+    Bench: Build, then run the benchmark scenarios side by side with their peers and print ratios;
+           the rows are saved to out/bench/results.json. With -UpdateAbout, the figures section of
+           about_ParallelTools (src/ParallelTools/Help/about_ParallelTools.help.txt) is rewritten
+           from them.
+    Package: Build, then a versioned module folder (out/package/ParallelTools/<version>) and the
+           .nupkg Compress-PSResource makes of it (out/package/ParallelTools.<version>.nupkg), which
+           Publish-PSResource -NupkgPath takes.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package')]
     [string] $Task = 'Build',
 
     # Bench only: which scenarios to run (default: all).
-    [string[]] $Scenario
+    [string[]] $Scenario,
+
+    # Bench only: rewrite the figures section of about_ParallelTools from this run.
+    [switch] $UpdateAbout
 )
 
 $ErrorActionPreference = 'Stop'
@@ -53,6 +62,7 @@ function Invoke-BuildTask {
     & $Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'src/ParallelTools/Help/New-MamlHelp.ps1') `
         -ModulePath $ModuleOut -HelpSourcePath (Join-Path $Root 'src/ParallelTools/Help')
     if ($LASTEXITCODE -ne 0) { throw 'Help generation failed.' }
+    Copy-Item (Join-Path $Root 'src/ParallelTools/Help/about_ParallelTools.help.txt') (Join-Path $ModuleOut 'en-US')
 
     $manifest = Test-ModuleManifest (Join-Path $ModuleOut 'ParallelTools.psd1')
     Write-Host "    ParallelTools $($manifest.Version) staged; Test-ModuleManifest passed."
@@ -91,12 +101,12 @@ function Invoke-XunitTests {
     $counts
 }
 
-function Invoke-PesterTests([string] $PesterPath) {
+function Invoke-PesterTests([string] $PesterPath, [string] $PackagePath) {
     Write-Step 'Test: Pester, in a fresh pwsh, against the staged module'
     $summary = Join-Path $Out 'pester-summary.json'
     if (Test-Path $summary) { Remove-Item $summary }
     & $Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Pester/Invoke-PesterSuite.ps1') `
-        -PesterPath $PesterPath -ModulePath $ModuleOut -TestServerDll $TestServerDll -SummaryPath $summary | Out-Host
+        -PesterPath $PesterPath -ModulePath $ModuleOut -TestServerDll $TestServerDll -SummaryPath $summary -PackagePath $PackagePath | Out-Host
     $exit = $LASTEXITCODE
     if (-not (Test-Path $summary)) {
         Write-Warning "The Pester run ended (exit code $exit) without a summary."
@@ -107,10 +117,10 @@ function Invoke-PesterTests([string] $PesterPath) {
 }
 
 function Invoke-TestTask {
-    Invoke-BuildTask
+    Invoke-PackageTask
     $pester = Get-PesterPath
     $xunit = Invoke-XunitTests
-    $specs = Invoke-PesterTests $pester
+    $specs = Invoke-PesterTests $pester (Get-NupkgPath)
     $passed = $xunit.Passed + $specs.Passed
     $failed = $xunit.Failed + $specs.Failed
     $skipped = $xunit.Skipped + $specs.Skipped
@@ -130,11 +140,41 @@ function Invoke-DemoTask {
 function Invoke-BenchTask {
     Invoke-BuildTask
     Write-Step 'Bench: side by side with the peers (figures vary on a shared machine; compare ratios)'
+    $results = Join-Path $Out 'bench/results.json'
     $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/Bench/Invoke-Bench.ps1'),
-        '-ModulePath', $ModuleOut, '-TestServerDll', $TestServerDll)
+        '-ModulePath', $ModuleOut, '-TestServerDll', $TestServerDll, '-ResultsPath', $results)
     if ($Scenario) { $arguments += @('-Scenario', ($Scenario -join ',')) }
     & $Pwsh @arguments
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    if ($UpdateAbout) {
+        Write-Step 'Bench: rewriting the figures section of about_ParallelTools from this run'
+        & (Join-Path $Root 'src/ParallelTools/Help/Update-AboutFigures.ps1') -ResultsPath $results `
+            -AboutPath (Join-Path $Root 'src/ParallelTools/Help/about_ParallelTools.help.txt')
+    }
+}
+
+# The .nupkg -Task Package writes: out/package/ParallelTools.<version>.nupkg.
+function Get-NupkgPath {
+    $version = (Import-PowerShellDataFile (Join-Path $Root 'ParallelTools.psd1')).ModuleVersion
+    Join-Path $Out "package/ParallelTools.$version.nupkg"
+}
+
+function Invoke-PackageTask {
+    Invoke-BuildTask
+    $version = (Import-PowerShellDataFile (Join-Path $ModuleOut 'ParallelTools.psd1')).ModuleVersion
+    $package = Join-Path $Out 'package'
+    Write-Step "Package: ParallelTools $version, a versioned module folder and its .nupkg, at $package"
+    if (Test-Path $package) { Remove-Item $package -Recurse -Force }
+    $folder = Join-Path $package "ParallelTools/$version"
+    New-Item -ItemType Directory -Path $folder | Out-Null
+    Copy-Item (Join-Path $ModuleOut '*') $folder -Recurse
+    # PSResourceGet (shipped with PowerShell 7.4+) writes the .nupkg that Publish-PSResource -NupkgPath takes.
+    & $Pwsh -NoProfile -NonInteractive -Command "Compress-PSResource -Path '$folder' -DestinationPath '$package' -ErrorAction Stop"
+    if ($LASTEXITCODE -ne 0) { throw 'Compress-PSResource failed.' }
+    $nupkg = Get-NupkgPath
+    if (-not (Test-Path $nupkg)) { throw "Compress-PSResource did not write $nupkg." }
+    Write-Host "    $folder"
+    Write-Host "    $nupkg"
 }
 
 Push-Location $Root
@@ -144,6 +184,7 @@ try {
         'Test' { Invoke-TestTask }
         'Demo' { Invoke-DemoTask }
         'Bench' { Invoke-BenchTask }
+        'Package' { Invoke-PackageTask }
     }
 }
 finally {

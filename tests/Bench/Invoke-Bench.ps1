@@ -5,7 +5,9 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $TestServerDll,
-    [string] $Scenario = "fetch,processmap,download,threadmap"
+    [string] $Scenario = "fetch,processmap,download,threadmap",
+    # Where the run's rows and a description of the machine are saved (JSON), for about_ParallelTools.
+    [string] $ResultsPath
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot '../TestServer.ps1')
@@ -13,6 +15,14 @@ $ErrorActionPreference = 'Stop'
 $script:Python = (Get-Command python3 -ErrorAction SilentlyContinue).Source
 $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
 $script:ModulePath = $ModulePath
+$script:Results = [System.Collections.Generic.List[object]]::new()
+$script:Section = ''
+
+# Starts a table: the title is printed and recorded with the rows that follow.
+function Write-Section([string] $Title) {
+    $script:Section = $Title
+    Write-Host "--- $Title"
+}
 
 # Runs one peer; returns a row, or $null (with a note) when the peer cannot run here.
 function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command) {
@@ -28,7 +38,7 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command) {
         Peer          = $Name
         Items         = $Expected
         TimedSec      = [math]::Round([double]$seconds, 3)
-        PerSecond     = [math]::Round($Expected / [double]$seconds)
+        PerSecond     = [math]::Round($Expected / [double]$seconds, ($Expected / [double]$seconds) -lt 100 ? 2 : 0)
         ProcessSec    = [math]::Round($m.wall, 2)
         CpuMsPerItem  = [math]::Round($m.cpu * 1000 / $Expected, 3)
         PeakMB        = [math]::Round($m.peak_mb)
@@ -40,9 +50,15 @@ function Write-Ratios($Rows, [string] $Rate = 'PerSecond', [string] $Cost = 'Cpu
     $Rows = @($Rows | Where-Object { $_ })
     if (-not $Rows) { return }
     $ours = $Rows[0]
-    $Rows | ForEach-Object {
-        $_ | Add-Member -NotePropertyName 'OursIsFaster' -NotePropertyValue ([math]::Round($ours.$Rate / $_.$Rate, 2)) -PassThru
-    } | Format-Table Peer, Items, TimedSec, $Rate, OursIsFaster, ProcessSec, $Cost, PeakMB -AutoSize |
+    foreach ($row in $Rows) {
+        $row | Add-Member -NotePropertyName 'OursIsFaster' -NotePropertyValue ([math]::Round($ours.$Rate / $row.$Rate, 2))
+        $Results.Add([pscustomobject]@{
+                Section = $Section; Peer = $row.Peer; Items = $row.Items; TimedSec = $row.TimedSec
+                RateName = $Rate; Rate = $row.$Rate; OursIsFaster = $row.OursIsFaster
+                CostName = $Cost; Cost = $row.$Cost; PeakMB = $row.PeakMB
+            })
+    }
+    $Rows | Format-Table Peer, Items, TimedSec, $Rate, OursIsFaster, ProcessSec, $Cost, PeakMB -AutoSize |
         Out-String -Width 240 | Out-Host
 }
 
@@ -56,4 +72,21 @@ try {
 }
 finally {
     Stop-TestServer $server
+}
+
+if ($ResultsPath) {
+    $cpu = (Get-Content /proc/cpuinfo -ErrorAction SilentlyContinue | Select-String '^model name\s*:\s*(.+)$' | Select-Object -First 1)
+    $memory = (Get-Content /proc/meminfo -ErrorAction SilentlyContinue | Select-String '^MemTotal:\s*(\d+)' | Select-Object -First 1)
+    $machine = [ordered]@{
+        Date       = (Get-Date).ToString('yyyy-MM-dd')
+        Processor  = $cpu ? $cpu.Matches[0].Groups[1].Value.Trim() : 'unknown'
+        Cores      = [Environment]::ProcessorCount
+        MemoryGB   = $memory ? [math]::Round([double]$memory.Matches[0].Groups[1].Value / 1MB) : $null
+        OS         = [System.Runtime.InteropServices.RuntimeInformation]::OSDescription
+        PowerShell = "$($PSVersionTable.PSVersion)"
+        DotNet     = [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
+    }
+    New-Item -ItemType Directory -Force -Path (Split-Path $ResultsPath) | Out-Null
+    [ordered]@{ Machine = $machine; Rows = $Results } | ConvertTo-Json -Depth 4 | Set-Content $ResultsPath
+    Write-Host "Results saved to $ResultsPath"
 }

@@ -50,7 +50,7 @@ try {
     $ours = Join-Path $PSScriptRoot 'download_ours.ps1'
     $iwr = Join-Path $PSScriptRoot 'download_iwr.ps1'
 
-    Write-Host "--- download: $fileCount files of 1 MiB at concurrency 16 (ForEach-Object -Parallel: $slowPeerCount, normalised)"
+    Write-Section "download: $fileCount files of 1 MiB at concurrency 16 (ForEach-Object -Parallel: $slowPeerCount, normalised)"
     $rows = @(
         Invoke-DownloadPeer 'Invoke-ThreadedDownload -ThrottleLimit 16' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 16)
         Invoke-DownloadPeer 'Invoke-ThreadedDownload -ThrottleLimit 4' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 4)
@@ -69,7 +69,7 @@ try {
     )
     Write-Ratios $rows -Rate MiBPerSec -Cost CpuSecPerGiB
 
-    Write-Host '--- download: one 1 GiB file'
+    Write-Section 'download: one 1 GiB file'
     $bigUrlFile = Join-Path $work 'urls-big.txt'
     "$static/big.bin" | Set-Content $bigUrlFile
     # One read through the server first, so the first peer does not pay for a cold file.

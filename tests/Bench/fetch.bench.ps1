@@ -8,7 +8,7 @@ $aiohttpPython = @($Python, '/usr/bin/python3') | Where-Object { $_ -and (Test-P
     Where-Object { & $_ -c 'import aiohttp' 2>$null; $LASTEXITCODE -eq 0 } | Select-Object -First 1
 
 foreach ($size in 1024, 65536) {
-    Write-Host "--- fetch: $count GETs of $($size / 1024) KiB at concurrency 64 (ForEach-Object -Parallel: $slowPeerCount, normalised)"
+    Write-Section "fetch: $count GETs of $($size / 1024) KiB at concurrency 64 (ForEach-Object -Parallel: $slowPeerCount, normalised)"
     $urlFile = Join-Path ([IO.Path]::GetTempPath()) "pt-bench-urls-$PID-$size.txt"
     1..$count | ForEach-Object { "$Base/bytes?n=$size&i=$_" } | Set-Content $urlFile
     try {
@@ -27,7 +27,7 @@ foreach ($size in 1024, 65536) {
     }
 }
 
-Write-Host '--- fetch: 100,000 URLs streamed through Invoke-AsyncFetch | Measure-Object (peak memory)'
+Write-Section 'fetch: 100,000 URLs streamed through Invoke-AsyncFetch | Measure-Object (peak memory)'
 $stream = "Import-Module '$ModulePath'; `$w = [Diagnostics.Stopwatch]::StartNew(); " +
     "`$n = (1..100000 | ForEach-Object { '$Base/bytes?n=1024&i=' + `$_ } | Invoke-AsyncFetch | Measure-Object).Count; " +
     "`"`$n `$(`$w.Elapsed.TotalSeconds)`""

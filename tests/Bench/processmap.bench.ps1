@@ -11,7 +11,7 @@ function PwshPeer([string] $Name, [string] $PeerName, [string] $Work, [int] $Cou
     Invoke-Peer $Name $Count $arguments
 }
 
-Write-Host "--- processmap (a): 10,000 trivial items (`$_ * `$_) on $cores workers (Start-Job: 100 items, normalised)"
+Write-Section "processmap (a): 10,000 trivial items (`$_ * `$_) on $cores workers (Start-Job: 100 items, normalised)"
 $rows = @(
     PwshPeer 'Invoke-ProcessMap, warm' ProcessMap square 10000 -Warm
     PwshPeer 'Invoke-ProcessMap, cold (workers start)' ProcessMap square 10000
@@ -26,7 +26,7 @@ Write-Ratios $rows
 
 # About one second of pure CPU per item in pwsh (measured: 2,143,059 iterations of this loop).
 $iterations = 2000000
-Write-Host "--- processmap (b): 8 CPU-bound items of about 1 s each on $cores workers; speedup = serial / peer"
+Write-Section "processmap (b): 8 CPU-bound items of about 1 s each on $cores workers; speedup = serial / peer"
 $rows = @(
     PwshPeer 'Invoke-ProcessMap, warm' ProcessMap burn 8 $iterations -Warm
     PwshPeer 'Invoke-ProcessMap, cold' ProcessMap burn 8 $iterations

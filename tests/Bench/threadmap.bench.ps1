@@ -12,7 +12,7 @@ function PwshPeer([string] $Name, [string] $PeerName, [string] $Work, [int] $Cou
 
 $throttle = 16
 $slowPeerCount = 2000
-Write-Host "--- threadmap (a): 100,000 trivial items (`$_ * `$_), ThrottleLimit $throttle (ForEach-Object -Parallel: $slowPeerCount, normalised)"
+Write-Section "threadmap (a): 100,000 trivial items (`$_ * `$_), ThrottleLimit $throttle (ForEach-Object -Parallel: $slowPeerCount, normalised)"
 Write-Ratios @(
     PwshPeer 'Invoke-ThreadMap, warm' ThreadMap square 100000 $throttle -Warm
     PwshPeer 'Invoke-ThreadMap, cold (runspaces open)' ThreadMap square 100000 $throttle
@@ -21,7 +21,7 @@ Write-Ratios @(
 )
 
 $ideal = 2000 * 0.010 / 64
-Write-Host ("--- threadmap (b): 2,000 items of Start-Sleep -Milliseconds 10 at ThrottleLimit 64 (ideal {0:0.000} s)" -f $ideal)
+Write-Section ("threadmap (b): 2,000 items of Start-Sleep -Milliseconds 10 at ThrottleLimit 64 (ideal {0:0.000} s)" -f $ideal)
 $rows = @(
     PwshPeer 'Invoke-ThreadMap -ThrottleLimit 64, warm' ThreadMap sleep10 2000 64 -Warm
     PwshPeer 'Invoke-ThreadMap -ThrottleLimit 64, cold' ThreadMap sleep10 2000 64
@@ -30,5 +30,5 @@ $rows = @(
 Write-Ratios $rows
 $rows | Where-Object { $_ } | ForEach-Object { "  {0}: {1:0.00}x the ideal time" -f $_.Peer, ($_.TimedSec / $ideal) } | Out-Host
 
-Write-Host '--- threadmap (c): 1,000,000 trivial items streamed through Invoke-ThreadMap | Measure-Object (peak memory)'
+Write-Section 'threadmap (c): 1,000,000 trivial items streamed through Invoke-ThreadMap | Measure-Object (peak memory)'
 Write-Ratios @(PwshPeer 'Invoke-ThreadMap, 1,000,000 items' ThreadMap square 1000000 $throttle)

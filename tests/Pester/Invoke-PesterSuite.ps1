@@ -4,6 +4,8 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $TestServerDll,
     [Parameter(Mandatory)] [string] $SummaryPath,
+    # The .nupkg build.ps1 -Task Package wrote, for the install round trip.
+    [string] $PackagePath,
     # One spec file or folder instead of all, while working on it.
     [string[]] $Path = $PSScriptRoot
 )
@@ -13,6 +15,7 @@ Import-Module $PesterPath -Force
 # The specs read these to find what they test.
 $env:PARALLELTOOLS_MODULE = $ModulePath
 $env:PARALLELTOOLS_TESTSERVER = $TestServerDll
+$env:PARALLELTOOLS_PACKAGE = $PackagePath
 
 $config = New-PesterConfiguration
 $config.Run.Path = $Path
