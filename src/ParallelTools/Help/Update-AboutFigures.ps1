@@ -27,11 +27,12 @@ function Get-FiguresLines($Results) {
     $peerWidth = [math]::Max(4, ($rows.Peer | Measure-Object -Maximum -Property Length).Maximum)
     $rateWidth = [math]::Max(4, ($rows | ForEach-Object { (Format-Rate $_).Length } | Measure-Object -Maximum).Maximum)
     $line = "      {0,-$peerWidth}  {1,$rateWidth}  {2,7}  {3,7}"
-    foreach ($section in $rows | Group-Object Section) {
+    # Sections in the order the bench ran them (Group-Object would sort them by name).
+    foreach ($section in $rows.Section | Select-Object -Unique) {
         ''
-        "    $($section.Name)"
+        "    $section"
         $line -f 'Peer', 'Rate', 'Ours x', 'Peak MB'
-        foreach ($row in $section.Group) {
+        foreach ($row in $rows | Where-Object Section -EQ $section) {
             $line -f $row.Peer, (Format-Rate $row), ('{0:0.00}' -f [double]$row.OursIsFaster), $row.PeakMB
         }
     }
