@@ -22,6 +22,11 @@ public sealed class InvokeThreadMapCommand : MapCmdlet
 
     protected override int DefaultThrottleLimit => DefaultThrottle;
 
+    // Handing an item to a runspace is cheap, so small batches cost little here, and a smaller
+    // backlog keeps memory down: a million trivial items at 16 runspaces peaked at 217 MB with 64
+    // per worker against 304 MB with 512 (and ran at 44,000 against 34,000 items/s).
+    private protected override int ItemsInFlightPerWorker => 64;
+
     private protected override IReadOnlyDictionary<string, object?> Variables =>
         Variable.ToDictionary(name => name, object? (name) => SessionState.PSVariable.Get(name) is { } found
             ? found.Value

@@ -63,7 +63,14 @@ public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
     // ThrottleLimit is the number of workers; many more items may be in flight, queued in batches
     // inside the workers.
     protected override SchedulerOptions CreateSchedulerOptions() =>
-        new() { ThrottleLimit = ThrottleLimit * 512, Unordered = Unordered };
+        new() { ThrottleLimit = ThrottleLimit * ItemsInFlightPerWorker, Unordered = Unordered };
+
+    /// <summary>
+    /// Items in flight per worker: enough backlog for automatic batches (a quarter of a worker's
+    /// share) to amortise the hand-over, few enough that items do not live long enough to be
+    /// promoted to the oldest GC generation before they complete.
+    /// </summary>
+    private protected virtual int ItemsInFlightPerWorker => 512;
 
     protected override void BeginProcessing()
     {

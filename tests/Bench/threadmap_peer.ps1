@@ -15,18 +15,19 @@ if ($ModulePath) { Import-Module $ModulePath }
 function Invoke-Once([int] $n) {
     switch ("$Peer $Work") {
         'ThreadMap square' { 1..$n | Invoke-ThreadMap -ThrottleLimit $ThrottleLimit { $_ * $_ } }
-        'ThreadMap sleep10' { 1..$n | Invoke-ThreadMap -ThrottleLimit $ThrottleLimit { Start-Sleep -Milliseconds 10 } }
+        'ThreadMap sleep10' { 1..$n | Invoke-ThreadMap -ThrottleLimit $ThrottleLimit { Start-Sleep -Milliseconds 10; $_ } }
         'ForEachParallel square' { 1..$n | ForEach-Object -Parallel { $_ * $_ } -ThrottleLimit $ThrottleLimit }
-        'ForEachParallel sleep10' { 1..$n | ForEach-Object -Parallel { Start-Sleep -Milliseconds 10 } -ThrottleLimit $ThrottleLimit }
+        'ForEachParallel sleep10' { 1..$n | ForEach-Object -Parallel { Start-Sleep -Milliseconds 10; $_ } -ThrottleLimit $ThrottleLimit }
         'Serial square' { 1..$n | ForEach-Object { $_ * $_ } }
-        'Serial sleep10' { 1..$n | ForEach-Object { Start-Sleep -Milliseconds 10 } }
+        'Serial sleep10' { 1..$n | ForEach-Object { Start-Sleep -Milliseconds 10; $_ } }
     }
 }
 
 if ($Warm) {
-    $null = Invoke-Once ([Math]::Min($Count, 1000))
+    Invoke-Once ([Math]::Min($Count, 1000)) | Out-Null
     if ($Peer -eq 'ThreadMap') { Start-Sleep -Seconds 3 }
 }
 $watch = [Diagnostics.Stopwatch]::StartNew()
-$null = Invoke-Once $Count
-"$Count $($watch.Elapsed.TotalSeconds)"
+# Counted, not assigned: $null = <pipeline> would collect every output before discarding it.
+$n = (Invoke-Once $Count | Measure-Object).Count
+"$n $($watch.Elapsed.TotalSeconds)"
