@@ -1,6 +1,7 @@
 # Runs the benchmark scenarios side by side with their peers, in one run, and prints ratios.
 # Each peer runs as its own process under measure.py, which reports the whole process's wall time,
-# CPU time and peak memory; each peer also reports its own timed phase ("<items> <seconds>").
+# CPU time and peak memory; each peer also reports its own timed phase ("<items> <seconds>", plus
+# the phase's CPU seconds when the peer does more than the timed work, such as a warm-up pass).
 # Figures vary on a small shared machine: read the ratios, and rerun before believing a change.
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -29,7 +30,8 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command) {
     if (-not $Python) { Write-Host "  (skipped ${Name}: python3 is needed to measure processes)"; return }
     $line = & $Python (Join-Path $PSScriptRoot 'measure.py') @Command | Select-Object -Last 1
     $m = $line | ConvertFrom-Json
-    $items, $seconds = ("$($m.stdout)" -split '\s+' | Select-Object -Last 2)
+    # The peer's last line: "<items> <timed seconds>", and optionally the CPU seconds of its timed phase.
+    $items, $seconds, $timedCpu = -split ("$($m.stdout)" -split '\r?\n' | Select-Object -Last 1)
     if ($m.exit -ne 0 -or [int]$items -ne $Expected) {
         Write-Host "  (${Name} failed: exit $($m.exit), $items of $Expected items)"
         return
@@ -41,6 +43,7 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command) {
         PerSecond     = [math]::Round($Expected / [double]$seconds, ($Expected / [double]$seconds) -lt 100 ? 2 : 0)
         ProcessSec    = [math]::Round($m.wall, 2)
         CpuMsPerItem  = [math]::Round($m.cpu * 1000 / $Expected, 3)
+        TimedCpuSec   = [math]::Round(($timedCpu ? [double]$timedCpu : $m.cpu), 3)
         PeakMB        = [math]::Round($m.peak_mb)
     }
 }

@@ -2,6 +2,8 @@
 # the test server (/static), written to disk by each peer. Files are generated here and deleted after.
 # Invoke-ThreadedDownload reports a timed phase after a warm-up pass over the same URLs (as the fetch
 # scenario does); the native peers time their whole run; ProcessSec is every peer's whole process.
+# CpuSecPerGiB is the CPU of the timed phase (user and system, every thread) per GiB written: the
+# pwsh peers measure their own phase, the native peers are their whole process.
 param([Parameter(Mandatory)] [string] $Base)
 
 $work = Join-Path ([IO.Path]::GetTempPath()) "pt-bench-download-$PID"
@@ -31,7 +33,7 @@ function Invoke-DownloadPeer([string] $Name, [int] $Expected, [long] $Bytes, [st
     if ($row) {
         $gib = $Bytes / 1GB
         $row | Add-Member -NotePropertyName MiBPerSec -NotePropertyValue ([math]::Round($Bytes / 1MB / $row.TimedSec))
-        $row | Add-Member -NotePropertyName CpuSecPerGiB -NotePropertyValue ([math]::Round($row.CpuMsPerItem * $Expected / 1000 / $gib, 2))
+        $row | Add-Member -NotePropertyName CpuSecPerGiB -NotePropertyValue ([math]::Round($row.TimedCpuSec / $gib, 2))
         $row
     }
 }

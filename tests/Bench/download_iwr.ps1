@@ -1,7 +1,8 @@
-# Invoke-WebRequest -OutFile as a peer process (ForEach-Object -Parallel for many URLs); prints "<files> <seconds>".
+# Invoke-WebRequest -OutFile as a peer process (ForEach-Object -Parallel for many URLs); prints "<files> <seconds> <CPU seconds>".
 param([string] $UrlFile, [string] $Out, [int] $ThrottleLimit)
 $ProgressPreference = 'SilentlyContinue'
 $urls = [IO.File]::ReadAllLines($UrlFile)
+$cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
 $watch = [Diagnostics.Stopwatch]::StartNew()
 if ($urls.Count -eq 1) {
     Invoke-WebRequest $urls[0] -OutFile (Join-Path $Out ($urls[0] -split '/')[-1])
@@ -12,4 +13,4 @@ else {
         Invoke-WebRequest $_ -OutFile (Join-Path $using:Out ($_ -split '/')[-1])
     }
 }
-"$(@(Get-ChildItem $Out -File).Count) $($watch.Elapsed.TotalSeconds)"
+"$(@(Get-ChildItem $Out -File).Count) $($watch.Elapsed.TotalSeconds) $(([Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - $cpu).TotalSeconds)"

@@ -1,5 +1,5 @@
 # Invoke-ThreadedDownload as a peer process: a warm-up pass over the same URLs (JIT, connections,
-# thread pool; deleted after), then the timed phase; prints "<files> <seconds>".
+# thread pool; deleted after), then the timed phase; prints "<files> <seconds> <CPU seconds>".
 param([string] $ModulePath, [string] $UrlFile, [string] $Out, [int] $ThrottleLimit, [int] $SegmentCount = 1)
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
@@ -10,6 +10,7 @@ $warm = Join-Path $Out 'warm-up'
 $null = $urls | Invoke-ThreadedDownload -Destination $warm @options
 Remove-Item $warm -Recurse
 if (-not $IsWindows) { sync }
+$cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
 $watch = [Diagnostics.Stopwatch]::StartNew()
 $count = ($urls | Invoke-ThreadedDownload -Destination $Out @options | Measure-Object).Count
-"$count $($watch.Elapsed.TotalSeconds)"
+"$count $($watch.Elapsed.TotalSeconds) $(([Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - $cpu).TotalSeconds)"
