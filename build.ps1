@@ -7,9 +7,9 @@
            module); prints "tests: N passed, N failed, N skipped" and exits non-zero on any failure.
     Demo:  Build, start the local test server, and run a first pipeline against it.
     Bench: Build, then run the benchmark scenarios side by side with their peers and print ratios;
-           the rows are saved to out/bench/results.json. With -UpdateAbout, the figures section of
-           about_ParallelTools (src/ParallelTools/Help/about_ParallelTools.help.txt) is rewritten
-           from them.
+           the rows are saved to out/bench/results.json. With -UpdateAbout (a full run only), they
+           are kept as src/ParallelTools/Help/about_ParallelTools.figures.json and the figures
+           section of about_ParallelTools.help.txt beside it is rewritten from them.
     Package: Build, then a versioned module folder (out/package/ParallelTools/<version>) and the
            .nupkg Compress-PSResource makes of it (out/package/ParallelTools.<version>.nupkg), which
            Publish-PSResource -NupkgPath takes.
@@ -138,6 +138,7 @@ function Invoke-DemoTask {
 }
 
 function Invoke-BenchTask {
+    if ($UpdateAbout -and $Scenario) { throw '-UpdateAbout rewrites every table: run it without -Scenario.' }
     Invoke-BuildTask
     Write-Step 'Bench: side by side with the peers (figures vary on a shared machine; compare ratios)'
     $results = Join-Path $Out 'bench/results.json'
@@ -148,7 +149,10 @@ function Invoke-BenchTask {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     if ($UpdateAbout) {
         Write-Step 'Bench: rewriting the figures section of about_ParallelTools from this run'
-        & (Join-Path $Root 'src/ParallelTools/Help/Update-AboutFigures.ps1') -ResultsPath $results `
+        # Kept beside the topic, so a spec can check the section is exactly what this run generates.
+        $kept = Join-Path $Root 'src/ParallelTools/Help/about_ParallelTools.figures.json'
+        Copy-Item $results $kept
+        & (Join-Path $Root 'src/ParallelTools/Help/Update-AboutFigures.ps1') -ResultsPath $kept `
             -AboutPath (Join-Path $Root 'src/ParallelTools/Help/about_ParallelTools.help.txt')
     }
 }

@@ -9,6 +9,7 @@ namespace ParallelTools;
 /// <summary>Fetches many URLs concurrently with async I/O on one shared connection pool.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "AsyncFetch")]
 [OutputType(typeof(FetchResult))]
+[OutputType(typeof(PSObject))] // -AsJson: the parsed body
 public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand.Input, FetchResult>
 {
     /// <summary>Requests in flight by default: the knee of the curve measured with build.ps1 -Task Bench.</summary>

@@ -35,7 +35,7 @@ public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
     public string[] ImportModule { get; set; } = [];
 
     [Parameter]
-    [ValidateRange(1, int.MaxValue)]
+    [ValidateRange(0, int.MaxValue)]
     public int TimeoutSec { get; set; }
 
     [Parameter]

@@ -31,6 +31,18 @@ Describe 'Get-Help about_ParallelTools' {
         foreach ($topic in 'serialisation', 'shared state', 'Start-up cost', 'memory', '-Unordered', 'TargetObject') { $About | Should -Match ([regex]::Escape($topic)) }
     }
 
+    It 'has exactly the figures section that the kept bench results generate' {
+        $kept = Join-Path $PSScriptRoot '../../src/ParallelTools/Help/about_ParallelTools.figures.json'
+        $kept | Should -Exist -Because 'build.ps1 -Task Bench -UpdateAbout keeps the run it generated the figures from'
+        $regenerated = Join-Path ([IO.Path]::GetTempPath()) "pt-about-$([guid]::NewGuid().ToString('n')).txt"
+        try {
+            Copy-Item (Join-Path $env:PARALLELTOOLS_MODULE 'en-US/about_ParallelTools.help.txt') $regenerated
+            & $Generator -ResultsPath $kept -AboutPath $regenerated 6>$null
+            (Get-Content $regenerated) | Should -Be $Shipped
+        }
+        finally { Remove-Item $regenerated -ErrorAction SilentlyContinue }
+    }
+
     It 'has figures from a bench run for every cmdlet, beside ForEach-Object -Parallel, Start-Job and Invoke-WebRequest' {
         $figures = (Get-Figures $Shipped) -join "`n"
         $figures | Should -Match 'Measured on \d{4}-\d{2}-\d{2} by ./build.ps1 -Task Bench: .+ cores'

@@ -47,14 +47,15 @@ Describe 'Help for <Name>' -ForEach $Commands {
 }
 
 Describe 'Help example <Number> of <Name>' -ForEach $Examples {
-    It 'runs against the test server and produces output' {
+    It 'runs against the test server and produces output, without errors' {
         $base = $Server.BaseUri
         # Examples may write files (./downloads): run each in a folder of its own.
         $folder = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "pt-example-$([guid]::NewGuid().ToString('n'))")
         Push-Location $folder
         try {
-            $output = & ([scriptblock]::Create($Code)) 6>&1 3>&1
-            @($output).Count | Should -BeGreaterThan 0
+            $output = & ([scriptblock]::Create($Code)) 2>&1 6>&1 3>&1
+            @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Should -BeNullOrEmpty
+            @($output | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] }).Count | Should -BeGreaterThan 0
         }
         finally {
             Pop-Location
@@ -72,6 +73,10 @@ Describe 'Help across the family' {
                 $entry = [pscustomobject]@{
                     Cmdlet      = $command.Name
                     Type        = $command.Parameters[$p.name].ParameterType
+                    Validation  = ($command.Parameters[$p.name].Attributes | ForEach-Object {
+                            if ($_ -is [ValidateRange]) { "range $($_.MinRange)..$($_.MaxRange)" }
+                            elseif ($_ -is [ValidateSet]) { "set $($_.ValidValues -join ',')" }
+                        }) -join '; '
                     Description = ($p.description.Text -join ' ')
                 }
                 $ByName[$p.name] = @($ByName[$p.name]) + $entry | Where-Object { $_ }
@@ -94,6 +99,7 @@ Describe 'Help across the family' {
         foreach ($name in $shared) {
             $entries = @($ByName[$name])
             @($entries.Type | Select-Object -Unique).Count | Should -Be 1 -Because "-$name should have one type across $($entries.Cmdlet -join ', ')"
+            @($entries.Validation | Select-Object -Unique).Count | Should -Be 1 -Because "-$name should accept the same values in $($entries.Cmdlet -join ', ')"
             @($entries | ForEach-Object { Get-FirstSentence $_.Description } | Select-Object -Unique).Count |
                 Should -Be 1 -Because "-$name should mean the same in $($entries.Cmdlet -join ', ')"
         }

@@ -30,7 +30,7 @@ Describe 'The staged module' {
                     Should -Not -BeNullOrEmpty -Because "$type should show as a table"
             }
         }
-        (Get-Command Invoke-AsyncFetch).OutputType.Name | Should -Be 'ParallelTools.Engine.Http.FetchResult'
+        (Get-Command Invoke-AsyncFetch).OutputType.Name | Should -Contain 'ParallelTools.Engine.Http.FetchResult'
         (Get-Command Invoke-ThreadedDownload).OutputType.Name | Should -Be 'ParallelTools.Engine.Download.DownloadResult'
     }
 

@@ -108,6 +108,6 @@ Describe 'The package from build.ps1 -Task Package' {
         $about = ($Lines | Where-Object { $_ -like 'about: *' })
         $about | Should -Match 'TOPIC about_ParallelTools'
         $about | Should -Match 'CHOOSING A CMDLET'
-        $about | Should -Match 'Invoke-ProcessMap'
+        $about | Should -Match 'THE PIPELINE CONTRACT'
     }
 }

@@ -15,7 +15,7 @@ Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N cancel every r
         Body                           = 'The request body: a string (sent as UTF-8) or a byte array. Binds by property name.'
         ContentType                    = 'The media type of -Body. Default text/plain; charset=utf-8 for strings, application/octet-stream for bytes. Binds by property name.'
         ThrottleLimit                  = 'Here, requests in flight across all hosts. Default 64, measured on a 2-core machine with build.ps1 -Task Bench (scenario fetch): more adds no throughput on loopback and costs memory.'
-        TimeoutSec                     = 'Counted per attempt of the request, headers and body together, from when it is sent (not while it waits for a slot). 0 for no limit. Default 100.'
+        TimeoutSec                     = 'Counted per attempt of the request (a timed-out attempt may be retried), headers and body together, from when it is sent (not while it waits for a slot). Default 100.'
         MaximumRetryCount              = 'Retried: connection failures, timeouts, 408, 429 and 5xx (not 501, 505), on idempotent methods only; never other 4xx. The result''s Attempts property records how many attempts were made.'
         MaximumResponseBytes           = 'Most bytes of response body (after decompression) kept in memory per request; a larger body is that URL''s error. Default 64 MiB.'
         AsByteArray                    = 'Keeps the body as bytes in the RawContent property instead of decoding it into Content.'

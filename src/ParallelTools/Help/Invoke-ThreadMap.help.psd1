@@ -19,7 +19,7 @@ Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N stop the runni
         ArgumentList         = 'They are the same objects in every runspace.'
         Variable             = 'Names of caller variables to set in every runspace, under the same names: the same objects, not copies (see the thread-safety note). A name that does not exist is a terminating error.'
         Function             = 'Names of caller functions to define in every runspace. A name that does not exist is a terminating error.'
-        TimeoutSec           = 'The runspace running it is stopped (PowerShell.Stop) and replaced. Default: no limit.'
+        TimeoutSec           = 'The runspace running it is stopped (PowerShell.Stop) and replaced. Default 0.'
         MaximumRetryCount    = 'Retried: items held by a runspace that broke. Errors the script throws are never retried.'
         KeepWarmSec          = 'Here the workers are runspaces, so the next call skips opening them (tens of milliseconds of CPU each, with the Utility and Management modules already imported).'
     }

@@ -6,7 +6,7 @@
         # Every cmdlet
         ThrottleLimit                  = 'The most items in progress at once.'
         Unordered                      = 'Writes results as items complete instead of in input order.'
-        TimeoutSec                     = 'Seconds one item may take; an item that takes longer gets a timeout error (ParallelTools.Timeout) and the others go on.'
+        TimeoutSec                     = 'The time limit in seconds for one item, 0 for none; an item over it gets a timeout error (ParallelTools.Timeout) and the others go on.'
         MaximumRetryCount              = 'How many more times an item is tried after a failure that another try may cure; errors that come from the item itself are never retried. Default 0.'
 
         # The map cmdlets (Invoke-ProcessMap, Invoke-ThreadMap)
