@@ -1,4 +1,4 @@
-# Invoke-AsyncFetch: what is sent, how failures, retries, redirects and bodies are handled, progress.
+# Invoke-AsyncFetch: what is sent, how failures, retries, redirects and bodies are handled (progress: Family.Tests.ps1).
 BeforeAll {
     . (Join-Path $PSScriptRoot '../TestServer.ps1')
     Import-Module $env:PARALLELTOOLS_MODULE -Force
@@ -202,38 +202,5 @@ Describe 'Invoke-AsyncFetch bodies' {
 
     It 'decodes text by the response charset' {
         (Invoke-AsyncFetch "$Base/page/2").Content | Should -Match '<title>Page 2</title>'
-    }
-}
-
-Describe 'Invoke-AsyncFetch progress' {
-    BeforeAll {
-        function Invoke-WithProgress([string] $Preference) {
-            $ps = [powershell]::Create()
-            try {
-                $null = $ps.AddScript({
-                        param($ModulePath, $Base, $Preference)
-                        $ProgressPreference = $Preference
-                        Import-Module $ModulePath
-                        1..12 | ForEach-Object { "$Base/delay?ms=250&i=$_" } | Invoke-AsyncFetch -ThrottleLimit 2 | Out-Null
-                    }).AddArgument($env:PARALLELTOOLS_MODULE).AddArgument($Base).AddArgument($Preference)
-                $null = $ps.Invoke()
-                , @($ps.Streams.Progress)
-            }
-            finally { $ps.Dispose() }
-        }
-    }
-
-    It 'writes one throttled overall record on a run longer than a second, and completes it' {
-        $records = Invoke-WithProgress 'Continue'
-        $records.Count | Should -BeGreaterThan 0
-        # 1.5 s at four updates a second at most, plus the completion record.
-        $records.Count | Should -BeLessOrEqual 8
-        ($records.ActivityId | Select-Object -Unique) | Should -Be 0
-        $records[0].StatusDescription | Should -Match '\d+ done, \d+ in flight, \d+ failed, [\d.]+/s'
-        $records[-1].RecordType | Should -Be 'Completed'
-    }
-
-    It 'writes no progress when $ProgressPreference is SilentlyContinue' {
-        (Invoke-WithProgress 'SilentlyContinue').Count | Should -Be 0
     }
 }

@@ -102,25 +102,6 @@ Describe 'Invoke-ProcessMap errors and streams' {
         @($r | Where-Object { $_ -ne 'extra' }).Count | Should -Be (60 - 8 - 12 + 1)   # 35 both throws and is a multiple of 5
     }
 
-    It 'forwards warning, verbose, information and error records, tagged with the item' {
-        $r = 1..2 | Invoke-ProcessMap -Verbose {
-            Write-Warning "careful $_"
-            Write-Verbose "detail $_"
-            Write-Information "note $_"
-            Write-Error "soft failure $_"
-            $_
-        } -WarningVariable warns -InformationVariable infos -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -InformationAction SilentlyContinue 4>&1
-        $outputs = $r | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
-        $verbose = $r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
-        $outputs | Should -Be @(1, 2)
-        $warns.Message | Should -Be @('[1] careful 1', '[2] careful 2')
-        $verbose.Message | Should -Be @('[1] detail 1', '[2] detail 2')
-        $infos.MessageData | Should -Be @('note 1', 'note 2')
-        $infos[0].Source | Should -Be '[1]'
-        $errs.TargetObject | Should -Be @(1, 2)
-        $errs[0].Exception.Message | Should -BeLike '*soft failure 1*'
-    }
-
     It 'streams an item''s many outputs' {
         $count = (1 | Invoke-ProcessMap { 1..100000 } | Measure-Object).Count
         $count | Should -Be 100000

@@ -1,4 +1,5 @@
-# Invoke-ThreadMap: runspaces in this process, live state, streams, faults, stopping, progress.
+# Invoke-ThreadMap: runspaces in this process, live state, outputs, faults, stopping (progress and
+# stream forwarding are in Family.Tests.ps1).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'SpecHelpers.ps1')
     . (Join-Path $PSScriptRoot '../TestServer.ps1')
@@ -120,23 +121,6 @@ Describe 'Invoke-ThreadMap errors and streams' {
         $r.Count | Should -Be 52
     }
 
-    It 'forwards warning, verbose, information and error records, tagged with the item' {
-        $r = 1..2 | Invoke-ThreadMap -Verbose {
-            Write-Warning "careful $_"
-            Write-Verbose "detail $_"
-            Write-Information "note $_"
-            Write-Error "soft failure $_"
-            $_
-        } -WarningVariable warns -InformationVariable infos -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -InformationAction SilentlyContinue 4>&1
-        $outputs = $r | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
-        $verbose = $r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
-        $outputs | Should -Be @(1, 2)
-        $warns.Message | Should -Be @('[1] careful 1', '[2] careful 2')
-        $verbose.Message | Should -Be @('[1] detail 1', '[2] detail 2')
-        $infos.MessageData | Should -Be @('note 1', 'note 2')
-        $errs.TargetObject | Should -Be @(1, 2)
-    }
-
     It 'stops an item that exceeds -TimeoutSec, replaces its runspace, and goes on' {
         $seconds = Measure-Seconds {
             $script:r = 1..4 | Invoke-ThreadMap -ThrottleLimit 2 -BatchSize 1 -TimeoutSec 1 { if ($_ -eq 2) { Start-Sleep 60 }; $_ } -ErrorVariable script:errs -ErrorAction SilentlyContinue
@@ -201,31 +185,5 @@ Describe 'Invoke-ThreadMap stopping' {
         # Its own fresh ones are kept in turn, then closed after 3 s.
         Start-Sleep -Seconds 5
         Get-OpenRunspaceCount | Should -Be 1
-    }
-}
-
-Describe 'Invoke-ThreadMap progress' {
-    It 'writes the same overall progress record as the other cmdlets, and none when SilentlyContinue' {
-        foreach ($preference in 'Continue', 'SilentlyContinue') {
-            $ps = [powershell]::Create()
-            try {
-                $null = $ps.AddScript({
-                        param($ModulePath, $Preference)
-                        $ProgressPreference = $Preference
-                        Import-Module $ModulePath
-                        1..12 | Invoke-ThreadMap -ThrottleLimit 2 -BatchSize 1 { Start-Sleep -Milliseconds 250 } | Out-Null
-                    }).AddArgument($env:PARALLELTOOLS_MODULE).AddArgument($preference)
-                $null = $ps.Invoke()
-                $records = @($ps.Streams.Progress)
-            }
-            finally { $ps.Dispose() }
-            if ($preference -eq 'Continue') {
-                $records.Count | Should -BeGreaterThan 0
-                $records.Count | Should -BeLessOrEqual 8
-                $records[0].StatusDescription | Should -Match '\d+ done, \d+ in flight, \d+ failed, [\d.]+/s'
-                $records[-1].RecordType | Should -Be 'Completed'
-            }
-            else { $records.Count | Should -Be 0 }
-        }
     }
 }

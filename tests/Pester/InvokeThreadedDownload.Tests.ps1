@@ -1,4 +1,4 @@
-# Invoke-ThreadedDownload against the repo's test server: names, existing files, hashes, resume, stopping, progress.
+# Invoke-ThreadedDownload against the repo's test server: names, existing files, hashes, resume, stopping (progress: Family.Tests.ps1).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'SpecHelpers.ps1')
     . (Join-Path $PSScriptRoot '../TestServer.ps1')
@@ -218,42 +218,5 @@ $Base/file/m2.bin?size=100000,two.bin,$('0' * 64)
         $rows = 1..6 | ForEach-Object { [pscustomobject]@{ Url = "$Base/delay?ms=400&n=10&i=$_"; OutFile = "d$_.bin" } }
         (Measure-Seconds { $rows | Invoke-ThreadedDownload -Destination $Folder -ThrottleLimit 2 }) | Should -BeGreaterThan 1.1
         (Measure-Seconds { $rows | Invoke-ThreadedDownload -Destination $Folder -ThrottleLimit 6 -Force }) | Should -BeLessThan 1.1
-    }
-}
-
-Describe 'Invoke-ThreadedDownload progress' {
-    BeforeAll {
-        function Invoke-WithProgress([string] $Preference) {
-            $folder = New-Folder
-            $ps = [powershell]::Create()
-            try {
-                $null = $ps.AddScript({
-                        param($ModulePath, $Base, $Folder, $Preference)
-                        $ProgressPreference = $Preference
-                        Import-Module $ModulePath
-                        1..12 | ForEach-Object { [pscustomobject]@{ Url = "$Base/delay?ms=250&n=100000&i=$_"; OutFile = "p$_.bin" } } |
-                            Invoke-ThreadedDownload -Destination $Folder -ThrottleLimit 2 | Out-Null
-                    }).AddArgument($env:PARALLELTOOLS_MODULE).AddArgument($Base).AddArgument($folder).AddArgument($Preference)
-                $null = $ps.Invoke()
-                , @($ps.Streams.Progress)
-            }
-            finally {
-                $ps.Dispose()
-                Remove-Item -LiteralPath $folder -Recurse -Force
-            }
-        }
-    }
-
-    It 'writes one throttled overall record with bytes and rate, and completes it' {
-        $records = Invoke-WithProgress 'Continue'
-        $records.Count | Should -BeGreaterThan 0
-        $records.Count | Should -BeLessOrEqual 8
-        ($records.ActivityId | Select-Object -Unique) | Should -Be 0
-        $records[0].StatusDescription | Should -Match '\d+ done, \d+ in flight, \d+ failed, [\d.]+/s, [\d.]+ MiB, [\d.]+ MiB/s'
-        $records[-1].RecordType | Should -Be 'Completed'
-    }
-
-    It 'writes no progress when $ProgressPreference is SilentlyContinue' {
-        (Invoke-WithProgress 'SilentlyContinue').Count | Should -Be 0
     }
 }

@@ -1,0 +1,85 @@
+# What every cmdlet of the family does the same way: the overall progress record, and (for the two
+# map cmdlets) forwarding the scriptblock's other streams tagged with the item.
+BeforeAll {
+    . (Join-Path $PSScriptRoot '../TestServer.ps1')
+    Import-Module $env:PARALLELTOOLS_MODULE -Force
+    $script:Server = Start-TestServer
+
+    # Runs the pipeline in another PowerShell instance (so its progress records can be read) with the
+    # given preference; returns the progress records and the seconds it ran. $Folder is a fresh
+    # folder for downloads.
+    function Invoke-WithProgress([string] $Pipeline, [string] $Preference) {
+        $folder = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "pt-progress-$([guid]::NewGuid().ToString('n'))")).FullName
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($ModulePath, $Base, $Folder, $Preference, $Pipeline)
+                    $ProgressPreference = $Preference
+                    Import-Module $ModulePath
+                    & ([scriptblock]::Create($Pipeline)) | Out-Null
+                }).AddArgument($env:PARALLELTOOLS_MODULE).AddArgument($Server.BaseUri).AddArgument($folder).AddArgument($Preference).AddArgument($Pipeline)
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $null = $ps.Invoke()
+            [pscustomobject]@{ Records = @($ps.Streams.Progress); Seconds = $watch.Elapsed.TotalSeconds }
+        }
+        finally {
+            $ps.Dispose()
+            Remove-Item -LiteralPath $folder -Recurse -Force
+        }
+    }
+}
+
+AfterAll {
+    Stop-TestServer $Server
+}
+
+# Each pipeline runs 12 items of about 250 ms, two at a time: about 1.5 s.
+Describe '<Cmdlet> progress' -ForEach @(
+    @{ Cmdlet = 'Invoke-AsyncFetch'; Status = '\d+ done, \d+ in flight, \d+ failed, [\d.]+/s'
+        Pipeline = '1..12 | ForEach-Object { "$Base/delay?ms=250&i=$_" } | Invoke-AsyncFetch -ThrottleLimit 2' }
+    @{ Cmdlet = 'Invoke-ThreadedDownload'; Status = '\d+ done, \d+ in flight, \d+ failed, [\d.]+/s, [\d.]+ MiB, [\d.]+ MiB/s'
+        Pipeline = '1..12 | ForEach-Object { [pscustomobject]@{ Url = "$Base/delay?ms=250&n=100000&i=$_"; OutFile = "p$_.bin" } } | Invoke-ThreadedDownload -Destination $Folder -ThrottleLimit 2' }
+    @{ Cmdlet = 'Invoke-ThreadMap'; Status = '\d+ done, \d+ in flight, \d+ failed, [\d.]+/s'
+        Pipeline = '1..12 | Invoke-ThreadMap -ThrottleLimit 2 -BatchSize 1 { Start-Sleep -Milliseconds 250 }' }
+    @{ Cmdlet = 'Invoke-ProcessMap'; Status = '\d+ done, \d+ in flight, \d+ failed, [\d.]+/s'
+        Pipeline = '1..12 | Invoke-ProcessMap -ThrottleLimit 2 -BatchSize 1 -KeepWarmSec 0 { Start-Sleep -Milliseconds 250 }' }
+) {
+    It 'writes one throttled overall record on a run longer than a second, and completes it' {
+        $run = Invoke-WithProgress $Pipeline 'Continue'
+        $records = $run.Records
+        $records.Count | Should -BeGreaterThan 0
+        # Four updates a second at most, plus the first and the completion record.
+        $records.Count | Should -BeLessOrEqual ([math]::Ceiling($run.Seconds * 4) + 2)
+        ($records.ActivityId | Select-Object -Unique) | Should -Be 0
+        $records[0].StatusDescription | Should -Match $Status
+        $records[-1].RecordType | Should -Be 'Completed'
+    }
+
+    It 'writes no progress when $ProgressPreference is SilentlyContinue' {
+        (Invoke-WithProgress $Pipeline 'SilentlyContinue').Records.Count | Should -Be 0
+    }
+}
+
+Describe '<Cmdlet> streams' -ForEach @(
+    @{ Cmdlet = 'Invoke-ThreadMap' }
+    @{ Cmdlet = 'Invoke-ProcessMap' }
+) {
+    It 'forwards warning, verbose, information and error records, tagged with the item' {
+        $r = 1..2 | & $Cmdlet -Verbose {
+            Write-Warning "careful $_"
+            Write-Verbose "detail $_"
+            Write-Information "note $_"
+            Write-Error "soft failure $_"
+            $_
+        } -WarningVariable warns -InformationVariable infos -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -InformationAction SilentlyContinue 4>&1
+        $outputs = $r | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $verbose = $r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $outputs | Should -Be @(1, 2)
+        $warns.Message | Should -Be @('[1] careful 1', '[2] careful 2')
+        $verbose.Message | Should -Be @('[1] detail 1', '[2] detail 2')
+        $infos.MessageData | Should -Be @('note 1', 'note 2')
+        $infos[0].Source | Should -Be '[1]'
+        $errs.TargetObject | Should -Be @(1, 2)
+        $errs[0].Exception.Message | Should -BeLike '*soft failure 1*'
+    }
+}
