@@ -10,7 +10,6 @@ namespace ParallelTools;
 /// </summary>
 public abstract class HttpCmdlet<TItem, TResult> : ScheduledCmdlet<TItem, TResult>
 {
-    private int? _timeoutSec;
     private string? _authorization;
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -50,15 +49,6 @@ public abstract class HttpCmdlet<TItem, TResult> : ScheduledCmdlet<TItem, TResul
     [ValidateRange(1, 4096)]
     public int PerHostLimit { get; set; }
 
-    /// <summary>Whole-attempt limit in seconds; 0 for none.</summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int TimeoutSec
-    {
-        get => _timeoutSec ?? DefaultTimeoutSec;
-        set => _timeoutSec = value;
-    }
-
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int IdleTimeoutSec { get; set; } = 30;
@@ -68,18 +58,12 @@ public abstract class HttpCmdlet<TItem, TResult> : ScheduledCmdlet<TItem, TResul
     public int ConnectTimeoutSec { get; set; } = 10;
 
     [Parameter]
-    [ValidateRange(0, 100)]
-    public int MaximumRetryCount { get; set; }
-
-    [Parameter]
     [ValidateRange(0.0, 3600.0)]
     public double RetryIntervalSec { get; set; } = 1;
 
     [Parameter]
     [ValidateRange(0, 100)]
     public int MaximumRedirection { get; set; } = 5;
-
-    protected abstract int DefaultTimeoutSec { get; }
 
     /// <summary>Decode gzip, deflate and brotli bodies (a download keeps the bytes as served).</summary>
     protected abstract bool DecompressBodies { get; }

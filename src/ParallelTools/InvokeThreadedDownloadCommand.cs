@@ -50,8 +50,6 @@ public sealed class InvokeThreadedDownloadCommand : HttpCmdlet<InvokeThreadedDow
 
     protected override int DefaultThrottleLimit => DefaultThrottle;
 
-    protected override int DefaultTimeoutSec => 0;
-
     protected override bool DecompressBodies => false;
 
     protected override Func<double, string>? ProgressDetail => seconds =>

@@ -35,14 +35,6 @@ public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
     public string[] ImportModule { get; set; } = [];
 
     [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int TimeoutSec { get; set; }
-
-    [Parameter]
-    [ValidateRange(0, 100)]
-    public int MaximumRetryCount { get; set; }
-
-    [Parameter]
     [ValidateRange(0, 86_400)]
     public int KeepWarmSec { get; set; } = 30;
 

@@ -19,6 +19,7 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
     private StreamScheduler<TItem, TResult>? _scheduler;
     private ProgressReporter? _progress;
     private int? _throttleLimit;
+    private int? _timeoutSec;
     private bool _inputEnded;
     private bool _completed;
 
@@ -38,7 +39,23 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Unordered { get; set; }
 
+    /// <summary>Limit in seconds for one item (an HTTP cmdlet: one attempt); 0 for none.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int TimeoutSec
+    {
+        get => _timeoutSec ?? DefaultTimeoutSec;
+        set => _timeoutSec = value;
+    }
+
+    /// <summary>Further tries of an item after a failure another try may cure.</summary>
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int MaximumRetryCount { get; set; }
+
     protected abstract int DefaultThrottleLimit { get; }
+
+    protected virtual int DefaultTimeoutSec => 0;
 
     /// <summary>True when the work writes objects while it runs (<see cref="RunItemAsync(TItem, ItemOutputs, CancellationToken)"/>).</summary>
     protected virtual bool WritesOutputs => false;
