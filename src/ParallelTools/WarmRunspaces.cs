@@ -12,7 +12,7 @@ namespace ParallelTools;
 /// than opening more beside them. A worker process also ends by itself when this process ends
 /// (its standard input closes).
 /// </summary>
-internal sealed class WarmRunspaces(Func<Runspace> create)
+internal sealed class WarmRunspaces(Func<Runspace> create, bool openOneAtATime)
 {
     private readonly ConcurrentQueue<Task<Runspace?>> _kept = new();
     private readonly object _gate = new();
@@ -21,7 +21,8 @@ internal sealed class WarmRunspaces(Func<Runspace> create)
 
     public static readonly Lazy<TypeTable> Types = new(TypeTable.LoadDefaultTypeFiles);
 
-    public static readonly WarmRunspaces Processes = new(() => RunspaceFactory.CreateOutOfProcessRunspace(Types.Value));
+    // Worker processes start side by side: each is its own pwsh, with nothing of this process to contend for.
+    public static readonly WarmRunspaces Processes = new(() => RunspaceFactory.CreateOutOfProcessRunspace(Types.Value), openOneAtATime: false);
 
     // Utility and Management are imported as the runspace opens (in the background for kept ones):
     // otherwise the first Start-Sleep, Get-Item or Invoke-RestMethod in each runspace autoloads them
@@ -33,7 +34,7 @@ internal sealed class WarmRunspaces(Func<Runspace> create)
         return state;
     });
 
-    public static readonly WarmRunspaces Threads = new(() => RunspaceFactory.CreateRunspace(ThreadSessionState.Value));
+    public static readonly WarmRunspaces Threads = new(() => RunspaceFactory.CreateRunspace(ThreadSessionState.Value), openOneAtATime: true);
 
     /// <summary>
     /// A kept runspace (waiting for it if it is still opening), or a newly opened one. Not cancellable:
@@ -76,16 +77,21 @@ internal sealed class WarmRunspaces(Func<Runspace> create)
             kept.ContinueWith(t => { if (t.Result is { } runspace) CloseLater(runspace); }, TaskScheduler.Default);
     }
 
-    // One at a time: opened side by side, runspaces contend for the engine's locks, and 64 took
-    // seconds (up to half a minute) where one after another they take about 10 ms each.
+    // Runspaces of this process one at a time: opened side by side they contend for the engine's
+    // locks, and 64 took seconds (up to half a minute) where one after another they take about 10 ms each.
     private Runspace Open()
     {
+        if (!openOneAtATime)
+            return OpenNow();
         lock (_opening)
-        {
-            var runspace = create();
-            runspace.Open();
-            return runspace;
-        }
+            return OpenNow();
+    }
+
+    private Runspace OpenNow()
+    {
+        var runspace = create();
+        runspace.Open();
+        return runspace;
     }
 
     private Runspace? OpenOrNull()
