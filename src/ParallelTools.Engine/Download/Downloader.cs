@@ -30,11 +30,12 @@ public sealed class Downloader
     {
         Uri uri = UrlParser.Parse(request.Url);
         string shownUrl = UrlRedactor.Redact(request.Url);
+        var claimant = new NameReservations.Claimant(shownUrl);
         string? known = request.OutFile is { } outFile
             ? FileNames.SanitizeRelativePath(outFile) ?? throw Unsafe(shownUrl, outFile)
             : _options.Resume ? FileNames.FromUrl(uri) ?? FileNames.FromHost(uri) : null;
 
-        string? target = known is null ? null : Claim(shownUrl, known);
+        string? target = known is null ? null : Claim(claimant, known);
         if (target is not null && ApplyExistingPolicy(shownUrl, target))
             return DownloadResult.Skipped(shownUrl, target);
         if (target is null && _options.ExistingFile == ExistingFilePolicy.Skip && FileNames.FromUrl(uri) is { } urlName
@@ -49,7 +50,7 @@ public sealed class Downloader
                 string name = FileNames.FromContentDisposition(exchange.Response.Content.Headers.ContentDisposition)
                     ?? FileNames.FromUrl(uri) // the URL the user gave, never a redirect target (wget CVE-2010-2252)
                     ?? FileNames.FromHost(uri);
-                target = Claim(shownUrl, name);
+                target = Claim(claimant, name);
                 skip = ApplyExistingPolicy(shownUrl, target);
             }
             return (target, skip);
@@ -75,10 +76,11 @@ public sealed class Downloader
         }
     }
 
-    private string Claim(string shownUrl, string relativeName)
+    private string Claim(NameReservations.Claimant claimant, string relativeName)
     {
+        string shownUrl = claimant.Url;
         string target = FileNames.ResolveInside(_options.Destination, relativeName) ?? throw Unsafe(shownUrl, relativeName);
-        if (!_names.TryReserve(target, shownUrl, out string owner))
+        if (!_names.TryReserve(target, claimant, out string owner))
             throw new DownloadException(shownUrl, DownloadFailure.NameConflict,
                 $"'{target}' is already the target of {owner} in this call; give one of them another OutFile");
         string? folder = Path.GetDirectoryName(target);
@@ -90,10 +92,10 @@ public sealed class Downloader
     /// <summary>True when the item is to be skipped; throws when an existing target is an error.</summary>
     private bool ApplyExistingPolicy(string shownUrl, string target)
     {
-        if (!File.Exists(target) && !Directory.Exists(target))
-            return false;
         if (Directory.Exists(target))
             throw new DownloadException(shownUrl, DownloadFailure.TargetExists, $"'{target}' is a folder");
+        if (!File.Exists(target))
+            return false;
         return _options.ExistingFile switch
         {
             ExistingFilePolicy.Skip => true,

@@ -89,6 +89,16 @@ public sealed class DownloaderTests(TestServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task TheSameUrlTwice_EvenAsOneString_IsANameConflict()
+    {
+        var downloader = Create();
+        string url = server.Url("/file/twice.bin?size=10");
+        await downloader.DownloadAsync(new DownloadRequest { Url = url }, default);
+        var error = await Assert.ThrowsAsync<DownloadException>(() => downloader.DownloadAsync(new DownloadRequest { Url = url }, default));
+        Assert.Equal(DownloadFailure.NameConflict, error.Failure);
+    }
+
+    [Fact]
     public async Task ExpectedSha256_Matching_Completes_Mismatching_LeavesNoFile()
     {
         string url = server.Url("/file/h.bin?size=200000");
