@@ -16,10 +16,10 @@ internal sealed class ProgressReporter(Cmdlet cmdlet, string activity, bool enab
     private bool _shown;
 
     public long Done { get; private set; }
+    public long Failed { get; private set; }
 
     /// <summary>More to say after the counts (bytes and their rate), given the seconds elapsed.</summary>
     public Func<double, string>? Detail { get; set; }
-    public long Failed { get; private set; }
 
     public void Count(bool succeeded)
     {

@@ -44,7 +44,7 @@ internal static class WorkerScripts
                 }
                 catch {
                     $position = if ($_.InvocationInfo) { $_.InvocationInfo.PositionMessage } else { '' }
-                    [pscustomobject]@{ PSTypeName = 'ParallelTools.Envelope'; Marker = $__ptMarker; Kind = 'Failed'; Message = $_.Exception.Message; ErrorId = $_.FullyQualifiedErrorId; Category = [int]$_.CategoryInfo.Category; Tags = @($position) }
+                    [pscustomobject]@{ Marker = $__ptMarker; Kind = 'Failed'; Message = $_.Exception.Message; ErrorId = $_.FullyQualifiedErrorId; Category = [int]$_.CategoryInfo.Category; Tags = @($position) }
                 }
             }
         }

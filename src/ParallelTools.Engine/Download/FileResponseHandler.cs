@@ -24,10 +24,7 @@ internal sealed class FileResponseHandler(
     public override void Prepare(HttpRequestMessage message)
     {
         if (Part is { Length: > 0, Validator: { } validator })
-        {
-            message.Headers.Range = new RangeHeaderValue(Part.Length, null);
-            message.Headers.TryAddWithoutValidation("If-Range", validator);
-        }
+            AskRange(message, Part.Length, null, validator);
     }
 
     public override async Task<DownloadResult> HandleAsync(HttpExchange exchange, CancellationToken cancellationToken)
@@ -78,7 +75,7 @@ internal sealed class FileResponseHandler(
             await HashPrefixAsync(hash, cancellationToken).ConfigureAwait(false);
         var part = Part;
         await CopyAsync(exchange, response, null, hash, (buffer, count) => part.Append(buffer.AsSpan(0, count)), cancellationToken).ConfigureAwait(false);
-        return Commit(exchange, hash is null ? null : Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant());
+        return Commit(exchange, hash is null ? null : HexDigest(hash));
     }
 
     /// <summary>
@@ -134,11 +131,8 @@ internal sealed class FileResponseHandler(
                 await CopyAsync(exchange, exchange.Response, count, null, WriteFrom(from), failed.Token).ConfigureAwait(false);
                 return;
             }
-            using var response = await exchange.SendAgain(message =>
-            {
-                message.Headers.Range = new RangeHeaderValue(from, from + count - 1);
-                message.Headers.TryAddWithoutValidation("If-Range", validator);
-            }, failed.Token).ConfigureAwait(false);
+            using var response = await exchange.SendAgain(
+                message => AskRange(message, from, from + count - 1, validator), failed.Token).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.PartialContent || response.Content.Headers.ContentRange?.From != from)
             {
                 throw new DownloadException(exchange.ShownUrl, DownloadFailure.BadResponse,
@@ -267,7 +261,16 @@ internal sealed class FileResponseHandler(
             return null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await HashPrefixAsync(hash, cancellationToken).ConfigureAwait(false);
-        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+        return HexDigest(hash);
+    }
+
+    private static string HexDigest(IncrementalHash hash) => Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+
+    // Bytes from..to (to the end when null), only if the file is still the version the validator names.
+    private static void AskRange(HttpRequestMessage message, long from, long? to, string validator)
+    {
+        message.Headers.Range = new RangeHeaderValue(from, to);
+        message.Headers.TryAddWithoutValidation("If-Range", validator);
     }
 
     // A resumed file's hash covers the kept bytes too; they are the only ones read back.

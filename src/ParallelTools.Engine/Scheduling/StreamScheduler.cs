@@ -168,16 +168,19 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
 
     private void StartRunnerIfNeeded()
     {
-        while (!_ready.IsEmpty)
+        if (!_ready.IsEmpty && TryClaimRunner())
+            _ = Task.Run(RunLoopAsync);
+    }
+
+    private bool TryClaimRunner()
+    {
+        while (true)
         {
             int runners = Volatile.Read(ref _runners);
             if (runners >= _throttleLimit)
-                return;
+                return false;
             if (Interlocked.CompareExchange(ref _runners, runners + 1, runners) == runners)
-            {
-                _ = Task.Run(RunLoopAsync);
-                return;
-            }
+                return true;
         }
     }
 
@@ -190,10 +193,7 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
                 await RunAsync(entry).ConfigureAwait(false);
             Interlocked.Decrement(ref _runners);
             // An item queued between the last look and the decrement may have seen no free runner.
-            if (_ready.IsEmpty)
-                return;
-            int runners = Volatile.Read(ref _runners);
-            if (runners >= _throttleLimit || Interlocked.CompareExchange(ref _runners, runners + 1, runners) != runners)
+            if (_ready.IsEmpty || !TryClaimRunner())
                 return;
         }
     }
