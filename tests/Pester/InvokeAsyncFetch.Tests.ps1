@@ -130,23 +130,12 @@ Describe 'Invoke-AsyncFetch' {
     }
 
     It 'stops promptly on Ctrl+C (PowerShell.Stop) with requests in flight' {
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript({
-                    param($ModulePath, $Base)
-                    Import-Module $ModulePath
-                    1..1000 | ForEach-Object { "$Base/delay?ms=30000&i=$_" } | Invoke-AsyncFetch
-                }).AddArgument($env:PARALLELTOOLS_MODULE).AddArgument($Base)
-            $handle = $ps.BeginInvoke()
-            Start-Sleep -Milliseconds 1500
-            $handle.IsCompleted | Should -BeFalse
-            $seconds = Measure-Seconds { $ps.Stop() }
-            $seconds | Should -BeLessThan 5
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $seconds = Stop-After -Milliseconds 1500 -Arguments $env:PARALLELTOOLS_MODULE, $Base -Script {
+            param($ModulePath, $Base)
+            Import-Module $ModulePath
+            1..1000 | ForEach-Object { "$Base/delay?ms=30000&i=$_" } | Invoke-AsyncFetch
         }
-        finally {
-            $ps.Dispose()
-        }
+        $seconds | Should -BeLessThan 5
     }
 
     It 'shows results as a compact table by default' {

@@ -145,21 +145,12 @@ Describe 'Invoke-ThreadMap stopping' {
     }
 
     It 'stops promptly on Ctrl+C (PowerShell.Stop) with scripts running, and closes its runspaces' {
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript({
-                    param($ModulePath)
-                    Import-Module $ModulePath
-                    1..100 | Invoke-ThreadMap -ThrottleLimit 4 { Start-Sleep 60 }
-                }).AddArgument($env:PARALLELTOOLS_MODULE)
-            $handle = $ps.BeginInvoke()
-            Start-Sleep -Milliseconds 1500
-            $handle.IsCompleted | Should -BeFalse
-            $seconds = Measure-Seconds { $ps.Stop() }
-            $seconds | Should -BeLessThan 5
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $seconds = Stop-After -Milliseconds 1500 -Arguments $env:PARALLELTOOLS_MODULE -Script {
+            param($ModulePath)
+            Import-Module $ModulePath
+            1..100 | Invoke-ThreadMap -ThrottleLimit 4 { Start-Sleep 60 }
         }
-        finally { $ps.Dispose() }
+        $seconds | Should -BeLessThan 5
         # Killed runspaces close on threads of their own; give them a moment.
         $deadline = [datetime]::UtcNow.AddSeconds(10)
         while ((Get-OpenRunspaceCount) -gt 1 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }

@@ -9,21 +9,6 @@ BeforeAll {
     function New-Folder { (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "pt-dl-$([guid]::NewGuid().ToString('n'))")).FullName }
     function Get-Names($Folder) { @(Get-ChildItem -LiteralPath $Folder -Recurse -File -Force | ForEach-Object Name | Sort-Object) }
     function Get-ServerHash([string] $Query) { Invoke-RestMethod "$Base/filehash/$Query" }
-    # Runs a script in another PowerShell instance, stops it (Ctrl+C) after a pause, and returns the seconds Stop took.
-    function Stop-After([scriptblock] $Script, [object[]] $Arguments, [int] $Milliseconds) {
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript($Script)
-            foreach ($a in $Arguments) { $null = $ps.AddArgument($a) }
-            $handle = $ps.BeginInvoke()
-            Start-Sleep -Milliseconds $Milliseconds
-            $handle.IsCompleted | Should -BeFalse
-            $seconds = Measure-Seconds { $ps.Stop() }
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            $seconds
-        }
-        finally { $ps.Dispose() }
-    }
 }
 
 AfterAll {
