@@ -157,22 +157,21 @@ function Invoke-BenchTask {
     }
 }
 
+function Get-ModuleVersion { (Import-PowerShellDataFile (Join-Path $Root 'ParallelTools.psd1')).ModuleVersion }
+
 # The .nupkg -Task Package writes: out/package/ParallelTools.<version>.nupkg.
-function Get-NupkgPath {
-    $version = (Import-PowerShellDataFile (Join-Path $Root 'ParallelTools.psd1')).ModuleVersion
-    Join-Path $Out "package/ParallelTools.$version.nupkg"
-}
+function Get-NupkgPath { Join-Path $Out "package/ParallelTools.$(Get-ModuleVersion).nupkg" }
 
 function Invoke-PackageTask {
     Invoke-BuildTask
-    $version = (Import-PowerShellDataFile (Join-Path $ModuleOut 'ParallelTools.psd1')).ModuleVersion
+    $version = Get-ModuleVersion
     $package = Join-Path $Out 'package'
     Write-Step "Package: ParallelTools $version, a versioned module folder and its .nupkg, at $package"
     if (Test-Path $package) { Remove-Item $package -Recurse -Force }
     $folder = Join-Path $package "ParallelTools/$version"
     New-Item -ItemType Directory -Path $folder | Out-Null
     Copy-Item (Join-Path $ModuleOut '*') $folder -Recurse
-    # PSResourceGet (shipped with PowerShell 7.4+) writes the .nupkg that Publish-PSResource -NupkgPath takes.
+    # PSResourceGet 1.1+ (shipped with PowerShell 7.5+) writes the .nupkg that Publish-PSResource -NupkgPath takes.
     & $Pwsh -NoProfile -NonInteractive -Command "Compress-PSResource -Path '$folder' -DestinationPath '$package' -ErrorAction Stop"
     if ($LASTEXITCODE -ne 0) { throw 'Compress-PSResource failed.' }
     $nupkg = Get-NupkgPath
