@@ -60,6 +60,21 @@ Describe '<Cmdlet> progress' -ForEach @(
     }
 }
 
+Describe '<Cmdlet> -TimeoutSec' -ForEach @(
+    @{ Cmdlet = 'Invoke-ThreadMap'; Extra = @{} }
+    @{ Cmdlet = 'Invoke-ProcessMap'; Extra = @{ KeepWarmSec = 0 } }
+    @{ Cmdlet = 'Invoke-AsyncFetch'; Extra = @{} }
+) {
+    It 'takes 0 as no limit, like every cmdlet of the family' {
+        $item = if ($Cmdlet -eq 'Invoke-AsyncFetch') { "$($Server.BaseUri)/delay?ms=1200" } else { 1 }
+        $splat = $Extra.Clone()
+        if ($Cmdlet -ne 'Invoke-AsyncFetch') { $splat.ScriptBlock = { Start-Sleep -Milliseconds 1200; 'done' } }
+        $r = @($item | & $Cmdlet -TimeoutSec 0 @splat -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs | Should -BeNullOrEmpty
+        $r.Count | Should -Be 1
+    }
+}
+
 Describe '<Cmdlet> streams' -ForEach @(
     @{ Cmdlet = 'Invoke-ThreadMap' }
     @{ Cmdlet = 'Invoke-ProcessMap' }

@@ -11,7 +11,7 @@ Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N cancel every r
 '@
     Inputs      = @('System.String', 'System.Uri', 'Objects with a Url or Uri property, and optional Method, Headers, Body and ContentType properties')
     Parameters  = @{
-        Method                         = 'The HTTP method. Default GET. Binds by property name, so each CSV row can carry its own. Only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are retried.'
+        Method                         = 'The HTTP method. Default GET. Binds by property name, so each CSV row can carry its own. Only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are retried. Tab completion offers the standard methods; any other name is sent as given.'
         Body                           = 'The request body: a string (sent as UTF-8) or a byte array. Binds by property name.'
         ContentType                    = 'The media type of -Body. Default text/plain; charset=utf-8 for strings, application/octet-stream for bytes. Binds by property name.'
         ThrottleLimit                  = 'Here, requests in flight across all hosts. Default 64, measured on a 2-core machine with build.ps1 -Task Bench (scenario fetch): more adds no throughput on loopback and costs memory.'
