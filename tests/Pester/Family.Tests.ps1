@@ -1,5 +1,6 @@
-# What every cmdlet of the family does the same way: the overall progress record, and (for the two
-# map cmdlets) forwarding the scriptblock's other streams tagged with the item.
+# What every cmdlet of the family does the same way: the overall progress record, -TimeoutSec 0, and
+# for the two map cmdlets the basic results, input and completion order, and forwarding the
+# scriptblock's other streams tagged with the item.
 BeforeAll {
     . (Join-Path $PSScriptRoot '../TestServer.ps1')
     Import-Module $env:PARALLELTOOLS_MODULE -Force
@@ -57,6 +58,28 @@ Describe '<Cmdlet> progress' -ForEach @(
 
     It 'writes no progress when $ProgressPreference is SilentlyContinue' {
         (Invoke-WithProgress $Pipeline 'SilentlyContinue').Records.Count | Should -Be 0
+    }
+}
+
+Describe '<Cmdlet> results' -ForEach @(
+    @{ Cmdlet = 'Invoke-ThreadMap'; SlowSeconds = 2 }
+    @{ Cmdlet = 'Invoke-ProcessMap'; SlowSeconds = 3 }
+) {
+    It 'squares 1..5 into 1 4 9 16 25, in input order' {
+        1..5 | & $Cmdlet { $_ * $_ } | Should -Be @(1, 4, 9, 16, 25)
+    }
+
+    It 'passes the item as $_ and as the first argument' {
+        1..3 | & $Cmdlet { param($x) "$x/$_" } | Should -Be @('1/1', '2/2', '3/3')
+    }
+
+    It 'keeps input order when later items finish first, and gives completion order with -Unordered' {
+        # Item 0 runs for seconds on one worker while the other worker runs most of the rest.
+        $script = [scriptblock]::Create("if (`$_ -eq 0) { Start-Sleep $SlowSeconds }; `$_")
+        0..9 | & $Cmdlet -ThrottleLimit 2 -BatchSize 1 $script | Should -Be (0..9)
+        $unordered = 0..9 | & $Cmdlet -ThrottleLimit 2 -BatchSize 1 -Unordered $script
+        $unordered | Sort-Object | Should -Be (0..9)
+        [array]::IndexOf($unordered, 0) | Should -BeGreaterThan 5
     }
 }
 

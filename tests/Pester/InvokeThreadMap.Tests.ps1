@@ -1,5 +1,5 @@
 # Invoke-ThreadMap: runspaces in this process, live state, outputs, faults, stopping (progress and
-# stream forwarding are in Family.Tests.ps1).
+# results, order, progress and stream forwarding are in Family.Tests.ps1).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'SpecHelpers.ps1')
     . (Join-Path $PSScriptRoot '../TestServer.ps1')
@@ -18,26 +18,10 @@ AfterAll {
 }
 
 Describe 'Invoke-ThreadMap results' {
-    It 'squares 1..5 into 1 4 9 16 25, in input order' {
-        1..5 | Invoke-ThreadMap { $_ * $_ } | Should -Be @(1, 4, 9, 16, 25)
-    }
-
-    It 'passes the item as $_ and as the first argument' {
-        1..3 | Invoke-ThreadMap { param($x) "$x/$_" } | Should -Be @('1/1', '2/2', '3/3')
-    }
-
     It 'runs the items in this process, on several threads at once' {
         $r = 1..40 | Invoke-ThreadMap -ThrottleLimit 4 -BatchSize 1 { Start-Sleep -Milliseconds 20; "$PID $([Threading.Thread]::CurrentThread.ManagedThreadId)" }
         ($r | ForEach-Object { ($_ -split ' ')[0] } | Select-Object -Unique) | Should -Be $PID
         ($r | ForEach-Object { ($_ -split ' ')[1] } | Select-Object -Unique).Count | Should -Be 4
-    }
-
-    It 'keeps input order when later items finish first, and gives completion order with -Unordered' {
-        $script = { if ($_ -eq 0) { Start-Sleep 2 }; $_ }
-        0..9 | Invoke-ThreadMap -ThrottleLimit 2 -BatchSize 1 $script | Should -Be (0..9)
-        $unordered = 0..9 | Invoke-ThreadMap -ThrottleLimit 2 -BatchSize 1 -Unordered $script
-        $unordered | Sort-Object | Should -Be (0..9)
-        [array]::IndexOf($unordered, 0) | Should -BeGreaterThan 5
     }
 
     It 'hands over the objects themselves, not copies' {
