@@ -1,4 +1,4 @@
-# Invoke-ThreadMap: runspaces in this process, live state, outputs, faults, stopping (progress and
+# Invoke-ThreadMap: runspaces in this process, live state, outputs, faults, stopping (the basic
 # results, order, progress and stream forwarding are in Family.Tests.ps1).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'SpecHelpers.ps1')
