@@ -53,9 +53,9 @@ public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
     private protected virtual Hashtable Functions => new();
 
     // ThrottleLimit is the number of workers; many more items may be in flight, queued in batches
-    // inside the workers.
+    // inside the workers, so they must reach the pool's queue in input order.
     protected override SchedulerOptions CreateSchedulerOptions() =>
-        new() { ThrottleLimit = ThrottleLimit * ItemsInFlightPerWorker, Unordered = Unordered };
+        new() { ThrottleLimit = ThrottleLimit * ItemsInFlightPerWorker, Unordered = Unordered, HandOffInOrder = true };
 
     /// <summary>
     /// Items in flight per worker: enough backlog for automatic batches (a quarter of a worker's

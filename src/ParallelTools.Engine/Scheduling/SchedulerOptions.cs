@@ -19,6 +19,14 @@ public sealed class SchedulerOptions
     /// <summary>Most objects one running item may have written and not yet had taken; then it waits.</summary>
     public int OutputBufferSize { get; init; } = 1024;
 
+    /// <summary>
+    /// The work only hands each item on to a queue of its own (a worker pool) before its first await.
+    /// Runners then start items one at a time, so items reach that queue strictly in input order;
+    /// otherwise a runner delayed between taking an item and starting it lets later items overtake
+    /// it, and a pool may batch dozens of them ahead of it.
+    /// </summary>
+    public bool HandOffInOrder { get; init; }
+
     internal int EffectiveWindow => Math.Max(ThrottleLimit, WindowSize ?? checked(ThrottleLimit * 4));
 
     internal void Validate()

@@ -21,6 +21,7 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
 {
     private readonly Func<TItem, ItemOutputs, CancellationToken, Task<TResult>> _work;
     private readonly bool _unordered;
+    private readonly object? _handOffGate;
     private readonly int _window;
     private readonly int _outputCapacity;
     private readonly bool _writesOutputs = true;
@@ -61,6 +62,7 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
         _work = work;
         _outputCapacity = options.OutputBufferSize;
         _unordered = options.Unordered;
+        _handOffGate = options.HandOffInOrder ? new object() : null;
         _window = options.EffectiveWindow;
         _throttleLimit = options.ThrottleLimit;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -189,13 +191,27 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
     {
         while (true)
         {
-            while (_ready.TryDequeue(out var entry))
-                await RunAsync(entry).ConfigureAwait(false);
+            while (TryStartNext(out var running))
+                await running.ConfigureAwait(false);
             Interlocked.Decrement(ref _runners);
             // An item queued between the last look and the decrement may have seen no free runner.
             if (_ready.IsEmpty || !TryClaimRunner())
                 return;
         }
+    }
+
+    private bool TryStartNext(out Task running)
+    {
+        if (_handOffGate is null)
+            return TryStart(out running);
+        lock (_handOffGate)
+            return TryStart(out running); // runs the work up to its first await, which hands the item on
+    }
+
+    private bool TryStart(out Task running)
+    {
+        running = _ready.TryDequeue(out var entry) ? RunAsync(entry) : Task.CompletedTask;
+        return entry is not null;
     }
 
     private async Task RunAsync(Entry entry)

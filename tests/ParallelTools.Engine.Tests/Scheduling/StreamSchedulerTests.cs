@@ -99,6 +99,32 @@ public class StreamSchedulerTests
     }
 
     [Fact]
+    public void HandOffInOrder_ItemsReachTheWorkInInputOrder_EvenWhenARunnerIsDelayed()
+    {
+        // A worker pool batches whatever its queue holds: an item handed on late waits behind every
+        // item that overtook it. The runner holding item 0 is held up before it hands it on, for as
+        // long as the others take to overtake it (2 s at most: without the ordering they need only
+        // a thread, which the pool injects within about 0.5 s even when starved).
+        var handedOff = new ConcurrentQueue<int>();
+        var release = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var scheduler = new StreamScheduler<int, int>((i, ct) =>
+        {
+            if (i == 0)
+                SpinWait.SpinUntil(() => handedOff.Count == 15, TimeSpan.FromSeconds(2));
+            handedOff.Enqueue(i);
+            return release.Task;
+        }, new SchedulerOptions { ThrottleLimit = 16, HandOffInOrder = true });
+
+        for (int i = 0; i < 16; i++)
+            scheduler.Submit(i, _ => { });
+        Assert.True(SpinWait.SpinUntil(() => handedOff.Count == 16, TimeSpan.FromSeconds(30)));
+        release.SetResult(0);
+        scheduler.Complete(_ => { });
+
+        Assert.Equal(Enumerable.Range(0, 16), handedOff);
+    }
+
+    [Fact]
     public void FullWindow_PausesSubmitUntilTheHeadItemCompletes()
     {
         using var releaseHead = new ManualResetEventSlim();
