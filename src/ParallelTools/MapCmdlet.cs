@@ -70,6 +70,7 @@ public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
         {
             Script = UsingVariables.From(ScriptBlock, this),
             ArgumentList = ArgumentList,
+            AsProcessBlock = StatelessScript.CanRunAsProcessBlock(ScriptBlock, ArgumentList.Length),
             InitializationScript = InitializationScript?.ToString(),
             Modules = ImportModule.Select(ModulePath).ToList(),
             Preferences = StreamPreferences(),

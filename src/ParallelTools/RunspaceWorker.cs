@@ -60,7 +60,7 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
         _output.DataAdded += (_, _) => ReadOutputs();
         var loop = PowerShell.Create();
         loop.Runspace = runspace;
-        loop.AddScript(WorkerScripts.Loop).AddArgument(setup.Marker).AddArgument(setup.Script.ScriptText);
+        loop.AddScript(WorkerScripts.Loop).AddArgument(setup.Marker).AddArgument(setup.Script.ScriptText).AddArgument(setup.AsProcessBlock);
         ForwardStreams(loop.Streams);
         loop.InvocationStateChanged += (_, e) =>
         {

@@ -7,6 +7,9 @@ internal sealed class WorkerSetup
 {
     public required UsingVariables Script { get; init; }
     public IReadOnlyList<object?> ArgumentList { get; init; } = [];
+
+    /// <summary>Run the script as the process block of one pipeline (<see cref="StatelessScript"/>).</summary>
+    public bool AsProcessBlock { get; init; }
     public string? InitializationScript { get; init; }
     public IReadOnlyList<string> Modules { get; init; } = [];
 

@@ -73,6 +73,23 @@ Describe '<Cmdlet> results' -ForEach @(
         1..3 | & $Cmdlet { param($x) "$x/$_" } | Should -Be @('1/1', '2/2', '3/3')
     }
 
+    It 'runs every item in a fresh scope: what the script sets for one item is gone for the next, however it sets it' {
+        # One worker and one batch, so every item runs after the one before in the same runspace.
+        $one = @{ ThrottleLimit = 1; BatchSize = 4 }
+        1..3 | & $Cmdlet @one { if ($_ -eq 1) { $seen = 'one' }; "$_ $seen" } | Should -Be @('1 one', '2 ', '3 ')
+        1..3 | & $Cmdlet @one { if ($_ -eq 1) { Set-Variable seen 'one' }; "$_ $(Get-Variable seen -ValueOnly -ErrorAction Ignore)" } |
+            Should -Be @('1 one', '2 ', '3 ')
+        1..3 | & $Cmdlet @one { Write-Output $_ -OutVariable +kept | Out-Null; "$_ $($kept.Count)" } | Should -Be @('1 1', '2 1', '3 1')
+        1..3 | & $Cmdlet @one { if ($_ -eq 1) { function f { 'f' } }; "$_ $(if (Get-Command f -ErrorAction Ignore) { 'f' })" } |
+            Should -Be @('1 f', '2 ', '3 ')
+    }
+
+    It 'goes on after a throw with the next item, also for a script that sets nothing' {
+        1..6 | & $Cmdlet -ThrottleLimit 1 -BatchSize 6 { if ($_ % 3 -eq 0) { throw "bad $_" }; $_ * 2 } -ErrorVariable errs -ErrorAction SilentlyContinue |
+            Should -Be @(2, 4, 8, 10)
+        $errs.TargetObject | Should -Be @(3, 6)
+    }
+
     It 'keeps input order when later items finish first, and gives completion order with -Unordered' {
         # Item 0 runs for seconds on one worker while the other worker runs most of the rest.
         $script = [scriptblock]::Create("if (`$_ -eq 0) { Start-Sleep $SlowSeconds }; `$_")

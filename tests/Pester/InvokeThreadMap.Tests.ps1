@@ -141,8 +141,10 @@ Describe 'Invoke-ThreadMap stopping' {
         Get-OpenRunspaceCount | Should -Be 1
     }
 
-    It 'closes every runspace when the call ends' {
-        $null = 1..100 | Invoke-ThreadMap -ThrottleLimit 8 { $_ }
+    It 'closes every runspace once the call ends (in the background, within moments)' {
+        $null = 1..100 | Invoke-ThreadMap -ThrottleLimit 8 -KeepWarmSec 0 { $_ }
+        $deadline = [datetime]::UtcNow.AddSeconds(10)
+        while ((Get-OpenRunspaceCount) -gt 1 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
         Get-OpenRunspaceCount | Should -Be 1
     }
 

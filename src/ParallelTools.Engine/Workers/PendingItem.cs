@@ -5,7 +5,10 @@ namespace ParallelTools.Engine.Workers;
 /// <summary>One item waiting for, or held by, a worker of a <see cref="WorkerPool"/>.</summary>
 internal sealed class PendingItem(object? item, ItemOutputs outputs)
 {
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run on the thread that completes the item (a worker reporting its end): they
+    // only record the outcome and hand the next item on, and a hop through the thread pool for
+    // every item cost about a tenth of Invoke-ThreadMap's throughput on trivial items.
+    private readonly TaskCompletionSource _completion = new();
 
     public object? Item { get; } = item;
     public ItemOutputs Outputs { get; } = outputs;

@@ -35,9 +35,10 @@ internal sealed class PendingQueue
             _count.Release(n);
     }
 
-    public async Task<PendingItem> TakeAsync(CancellationToken cancellationToken)
+    /// <summary>Waits for an item (blocking: the pool's dispatchers have threads of their own).</summary>
+    public PendingItem Take(CancellationToken cancellationToken)
     {
-        await _count.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _count.Wait(cancellationToken);
         return TakeFirst();
     }
 
