@@ -48,7 +48,8 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
     private void SetUp()
     {
         var runspace = Runspace!;
-        SetupRan(RunSetup());
+        if (!SetStateDirectly())
+            SetupRan(RunSetup());
         if (!string.IsNullOrWhiteSpace(setup.InitializationScript))
             Invoke(ps => ps.AddScript(setup.InitializationScript, useLocalScope: false), "-InitializationScript");
 
@@ -80,6 +81,12 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
         _input.Complete();
         return _loopResult?.AsyncWaitHandle.WaitOne(wait) == true;
     }
+
+    /// <summary>
+    /// Sets up the worker's state without running <see cref="WorkerScripts.Setup"/>, where that can be
+    /// done; false when the setup script must run.
+    /// </summary>
+    protected virtual bool SetStateDirectly() => false;
 
     private int RunSetup()
     {

@@ -22,6 +22,26 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
         return runspace;
     }
 
+    /// <summary>
+    /// Sets the variables and preferences through the session state of this process's runspace: a
+    /// script for that cost 3-6 ms of CPU per runspace (64 runspaces: 0.2-0.4 s before the first
+    /// item ran). Functions and modules still go through the setup script.
+    /// </summary>
+    protected override bool SetStateDirectly()
+    {
+        if (Setup.Functions.Count > 0 || Setup.Modules.Count > 0)
+            return false;
+        var state = Runspace!.SessionStateProxy;
+        for (int i = 0; i < Setup.Script.Names.Count; i++)
+            state.SetVariable(Setup.Script.Names[i], Setup.Script.Values[i]);
+        foreach (var (name, value) in Setup.Variables)
+            state.SetVariable(name, value);
+        state.SetVariable("__ptArguments", Setup.ArgumentList.ToArray());
+        foreach (System.Collections.DictionaryEntry preference in Setup.Preferences)
+            state.SetVariable((string)preference.Key, preference.Value);
+        return true;
+    }
+
     /// <summary>Stops the running script (PowerShell.Stop, without waiting); never blocks.</summary>
     public override void Kill()
     {
