@@ -43,13 +43,14 @@ internal static class WorkerScripts
         $__ptBlock = [scriptblock]::Create("process { $__ptScript`n}")
         $__ptStep = [scriptblock]::Create('& $__ptBlock')
         $input | & { process { $_ } } | & {
+            [CmdletBinding()]
+            param([Parameter(ValueFromPipeline)] $__ptItem)
             process {
-                $__ptItem = $_
                 try {
                     if ($__ptAsProcessBlock) {
                         if ($null -eq $__ptStepped) {
                             $__ptStepped = $__ptStep.GetSteppablePipeline()
-                            $__ptStepped.Begin($true)
+                            $__ptStepped.Begin($PSCmdlet)
                         }
                         $__ptStepped.Process($__ptItem)
                     }

@@ -84,6 +84,16 @@ Describe '<Cmdlet> results' -ForEach @(
             Should -Be @('1 f', '2 ', '3 ')
     }
 
+    It 'streams an item''s outputs as it writes them, not when it ends, whether or not the script sets variables' {
+        foreach ($script in { 1..3 | ForEach-Object { Start-Sleep -Milliseconds 500; $_ } }, { foreach ($i in 1..3) { Start-Sleep -Milliseconds 500; $i } }) {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $seen = 1 | & $Cmdlet $script | ForEach-Object { $watch.Elapsed.TotalSeconds }
+            $seen.Count | Should -Be 3
+            # Written 0.5 s apart: had the item's outputs been held until it ended, they would arrive together.
+            ($seen[2] - $seen[0]) | Should -BeGreaterThan 0.6
+        }
+    }
+
     It 'goes on after a throw with the next item, also for a script that sets nothing' {
         1..6 | & $Cmdlet -ThrottleLimit 1 -BatchSize 6 { if ($_ % 3 -eq 0) { throw "bad $_" }; $_ * 2 } -ErrorVariable errs -ErrorAction SilentlyContinue |
             Should -Be @(2, 4, 8, 10)
