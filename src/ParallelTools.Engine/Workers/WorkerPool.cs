@@ -140,12 +140,14 @@ public sealed class WorkerPool : IWorkerReports, IDisposable
                 worker.StartAsync(stop).GetAwaiter().GetResult();
                 Dispatch(slot, worker);
             }
-            catch (Exception ex) when (!stop.IsCancellationRequested && ex is not OperationCanceledException)
-            {
-                Fail(new WorkerStartException($"a worker could not be started: {ex.Message}", ex));
-            }
             catch (OperationCanceledException)
             {
+            }
+            catch (Exception ex)
+            {
+                // Once the pool is stopping (another worker failed to start first), a failure is no news.
+                if (!stop.IsCancellationRequested)
+                    Fail(new WorkerStartException($"a worker could not be started: {ex.Message}", ex));
             }
             finally
             {

@@ -10,7 +10,7 @@
         MaximumRetryCount              = 'How many more times an item is tried after a failure that another try may cure; errors that come from the item itself are never retried. Default 0.'
 
         # The map cmdlets (Invoke-ProcessMap, Invoke-ThreadMap)
-        ScriptBlock                    = 'The script to run for each item. The item is $_ and the first argument; -ArgumentList values follow it. Objects it outputs are the cmdlet''s output.'
+        ScriptBlock                    = 'The script to run for each item. The item is $_ and the first argument; -ArgumentList values follow it. Objects it outputs are the cmdlet''s output, as it writes them. Each item runs in a scope of its own: what the script sets for one item is gone for the next, as with ForEach-Object -Parallel (state meant to last goes in -InitializationScript).'
         InputObject                    = 'The items, from the pipeline.'
         ArgumentList                   = 'Values passed to the scriptblock after the item (param($item, $a, $b)).'
         InitializationScript           = 'A script run once in each worker before its first item, in the worker''s global scope, like the initializer of Python''s Pool: define functions, open connections, load data, set variables there.'

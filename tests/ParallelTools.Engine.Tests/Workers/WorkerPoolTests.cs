@@ -142,7 +142,7 @@ public class WorkerPoolTests
     [Fact]
     public async Task WorkersThatCannotStart_FailEveryItemWithTheReason()
     {
-        using var pool = new WorkerPool(() => new FakeWorker(new FakeWorkerLog { FailStart = true }), new WorkerPoolOptions { WorkerCount = 2 });
+        using var pool = new WorkerPool(() => new FakeWorker(new FakeWorkerLog { FailStart = true }), new WorkerPoolOptions { WorkerCount = 8 });
         var tasks = Enumerable.Range(0, 5).Select(i => pool.RunAsync(i, NewOutputs())).ToList();
         foreach (var task in tasks)
         {
