@@ -57,22 +57,20 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
         }
     }
 
-    /// <summary>Ends the loop and closes the runspace on a thread of its own; never blocks.</summary>
-    /// <remarks>
-    /// Both take milliseconds: 64 workers doing it on pool threads starved the pool and held the end
-    /// of every call up by 0.3-0.5 s.
-    /// </remarks>
     public override void Dispose()
     {
+        if (!_killed && !EndLoop(TimeSpan.FromSeconds(2)))
+            Kill();
         var loop = Loop;
         var runspace = Runspace;
-        bool killed = _killed;
-        _ = Task.Factory.StartNew(() =>
+        if (_killed)
         {
-            if (!killed && !EndLoop(TimeSpan.FromSeconds(2)))
-                Kill(); // the stop takes as long as the script takes to notice it
+            // The stop takes as long as the script takes to notice it: close off the caller's thread.
+            _ = Task.Factory.StartNew(() => Close(loop, runspace), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        else
             Close(loop, runspace);
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     private static void Close(PowerShell? loop, Runspace? runspace)

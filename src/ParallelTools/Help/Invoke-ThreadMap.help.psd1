@@ -9,7 +9,7 @@ State: $using:name, -Variable and -ArgumentList give every runspace the caller's
 
 Every item gets exactly one outcome. A terminating error (throw) in the scriptblock becomes one non-terminating error whose TargetObject is the item; the other items go on. What the scriptblock writes to the error, warning, verbose, debug and information streams reaches the caller's streams, tagged with the item. An item running longer than -TimeoutSec has its runspace stopped (PowerShell.Stop) and replaced, and gets a timeout error.
 
-Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N stop the running scripts promptly; every runspace that ran items is closed as the call ends (in the background, so the call returns at once), and fresh ones are kept for the next call for -KeepWarmSec.
+Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N stop the running scripts promptly; every runspace that ran items is closed when the call ends, and fresh ones are kept for the next call for -KeepWarmSec.
 '@
     Inputs      = @('System.Object: any object; the runspaces receive the object itself.')
     Parameters  = @{
