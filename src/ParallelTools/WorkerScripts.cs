@@ -45,6 +45,9 @@ internal static class WorkerScripts
         $input | & { process { $_ } } | & {
             [CmdletBinding()]
             param([Parameter(ValueFromPipeline)] $__ptItem)
+            begin {
+                $__ptStepped = $null # set before any read: -InitializationScript may turn on strict mode
+            }
             process {
                 try {
                     if ($__ptAsProcessBlock) {

@@ -94,6 +94,14 @@ Describe '<Cmdlet> results' -ForEach @(
         }
     }
 
+    It 'runs under the strict mode an -InitializationScript turns on, and still reports a throw as that item''s error' {
+        $strict = { Set-StrictMode -Version Latest }
+        1..3 | & $Cmdlet -ThrottleLimit 1 -InitializationScript $strict { $_ * 2 } | Should -Be @(2, 4, 6)
+        1..3 | & $Cmdlet -ThrottleLimit 1 -InitializationScript $strict { if ($_ -eq 2) { $undefinedVariable }; $_ } -ErrorVariable errs -ErrorAction SilentlyContinue |
+            Should -Be @(1, 3)
+        $errs.TargetObject | Should -Be 2
+    }
+
     It 'goes on after a throw with the next item, also for a script that sets nothing' {
         1..6 | & $Cmdlet -ThrottleLimit 1 -BatchSize 6 { if ($_ % 3 -eq 0) { throw "bad $_" }; $_ * 2 } -ErrorVariable errs -ErrorAction SilentlyContinue |
             Should -Be @(2, 4, 8, 10)
