@@ -21,6 +21,7 @@ internal sealed class FakeWorker : BatchWorker
     {
         if (_log.FailStart)
             throw new InvalidOperationException("cannot start");
+        _log.StartGate?.Wait(cancellationToken);
         _thread = new Thread(Run) { IsBackground = true };
         _thread.Start();
         return Task.CompletedTask;
@@ -84,4 +85,7 @@ internal sealed class FakeWorkerLog
     public ConcurrentDictionary<string, bool> Crashed { get; } = new();
     public int Kills;
     public bool FailStart { get; init; }
+
+    /// <summary>When set, workers start only once it is signalled (so items can be queued first).</summary>
+    public ManualResetEventSlim? StartGate { get; init; }
 }

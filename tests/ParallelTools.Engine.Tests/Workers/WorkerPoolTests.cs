@@ -39,8 +39,14 @@ public class WorkerPoolTests
     [Fact]
     public void AutomaticBatches_GrowWithTheBacklog()
     {
-        var log = new FakeWorkerLog();
-        RunAll(Enumerable.Range(0, 5000).Select(_ => (object?)0), new WorkerPoolOptions { WorkerCount = 2 }, log);
+        // A backlog of 5000 waits before the workers start.
+        var log = new FakeWorkerLog { StartGate = new ManualResetEventSlim(false) };
+        using (var pool = new WorkerPool(() => new FakeWorker(log), new WorkerPoolOptions { WorkerCount = 2 }))
+        {
+            var items = Enumerable.Range(0, 5000).Select(_ => pool.RunAsync(0, NewOutputs())).ToArray();
+            log.StartGate.Set();
+            Assert.True(Task.WaitAll(items, TimeSpan.FromSeconds(30)));
+        }
         Assert.Equal(5000, log.Batches.Sum());
         Assert.True(log.Batches.Max() > 20, $"largest batch {log.Batches.Max()}: a backlog of 5000 should be batched");
         Assert.True(log.Batches.Max() <= 256);
@@ -67,8 +73,14 @@ public class WorkerPoolTests
     [Fact]
     public void FixedBatchSize_IsNeverExceeded()
     {
-        var log = new FakeWorkerLog();
-        RunAll(Enumerable.Range(0, 500).Select(_ => (object?)1), new WorkerPoolOptions { WorkerCount = 2, BatchSize = 5 }, log);
+        // All items wait before the workers start, so every batch could be larger than 5.
+        var log = new FakeWorkerLog { StartGate = new ManualResetEventSlim(false) };
+        using (var pool = new WorkerPool(() => new FakeWorker(log), new WorkerPoolOptions { WorkerCount = 2, BatchSize = 5 }))
+        {
+            var items = Enumerable.Range(0, 500).Select(_ => pool.RunAsync(1, NewOutputs())).ToArray();
+            log.StartGate.Set();
+            Assert.True(Task.WaitAll(items, TimeSpan.FromSeconds(30)));
+        }
         Assert.Equal(500, log.Batches.Sum());
         Assert.All(log.Batches, size => Assert.InRange(size, 1, 5));
         Assert.Contains(5, log.Batches);
