@@ -90,8 +90,9 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
 
     private int RunSetup()
     {
-        var names = setup.Script.Names.Concat(setup.Variables.Keys).ToArray();
-        var values = setup.Script.Values.Concat(setup.Variables.Values).Concat(setup.ArgumentList).ToList();
+        var variables = setup.GlobalVariables().ToList();
+        var names = variables.Select(v => v.Key).ToArray();
+        var values = variables.Select(v => v.Value).Concat(setup.ArgumentList).ToList();
         var result = Invoke(ps =>
         {
             ps.AddScript(WorkerScripts.Setup)

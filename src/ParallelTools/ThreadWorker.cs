@@ -32,9 +32,7 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
         if (Setup.Functions.Count > 0 || Setup.Modules.Count > 0)
             return false;
         var state = Runspace!.SessionStateProxy;
-        for (int i = 0; i < Setup.Script.Names.Count; i++)
-            state.SetVariable(Setup.Script.Names[i], Setup.Script.Values[i]);
-        foreach (var (name, value) in Setup.Variables)
+        foreach (var (name, value) in Setup.GlobalVariables())
             state.SetVariable(name, value);
         state.SetVariable("__ptArguments", Setup.ArgumentList.ToArray());
         foreach (System.Collections.DictionaryEntry preference in Setup.Preferences)

@@ -22,6 +22,10 @@ internal sealed class WorkerSetup
     /// <summary>The caller's stream preferences (VerbosePreference and the like), applied in each worker.</summary>
     public Hashtable Preferences { get; init; } = new();
 
+    /// <summary>The global variables every worker defines: the <c>$using:</c> values, then -Variable's.</summary>
+    public IEnumerable<KeyValuePair<string, object?>> GlobalVariables() =>
+        Script.Names.Zip(Script.Values, KeyValuePair.Create).Concat(Variables);
+
     /// <summary>Marks the end of each item in the worker's output; unique per call so no real output can match it.</summary>
     public string Marker { get; } = "\u0001ParallelTools:" + Guid.NewGuid().ToString("n");
 }
