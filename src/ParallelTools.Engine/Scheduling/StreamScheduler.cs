@@ -34,6 +34,7 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
     private readonly Queue<Entry> _pending = new();
     private readonly ConcurrentQueue<Entry> _completed = new();
     private readonly ConcurrentQueue<Entry> _wroteOutput = new();
+    private Entry? _awaited;
     private long _nextIndex;
     private int _undelivered;
     private int _active;
@@ -255,7 +256,13 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
         if (_unordered)
             _completed.Enqueue(entry);
         Interlocked.Decrement(ref _active);
-        _changed.Set();
+        // In input order only the head's end lets the caller deliver anything, so only it wakes the
+        // caller: one wake-up per run of finished items instead of one per item. The fence pairs with
+        // the one in DeliverAvailable: either this sees the caller waiting for the entry, or the
+        // caller sees the entry done before it waits.
+        Interlocked.MemoryBarrier();
+        if (_unordered || ReferenceEquals(Volatile.Read(ref _awaited), entry))
+            _changed.Set();
     }
 
     private void OutputWritten(Entry entry)
@@ -268,6 +275,11 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
     {
         while (true)
         {
+            if (!_unordered)
+            {
+                Volatile.Write(ref _awaited, _pending.TryPeek(out var head) ? head : null);
+                Interlocked.MemoryBarrier();
+            }
             // Reset before looking, so a completion between the look and the wait still wakes us.
             _changed.Reset();
             if (DeliverReady(sink) > 0 || !wait)
