@@ -11,6 +11,7 @@ namespace ParallelTools;
 public abstract class HttpCmdlet<TItem, TResult> : ScheduledCmdlet<TItem, TResult>
 {
     private string? _authorization;
+    private Dictionary<string, string>? _defaultHeaders;
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public object? Headers { get; set; }
@@ -98,7 +99,15 @@ public abstract class HttpCmdlet<TItem, TResult> : ScheduledCmdlet<TItem, TResul
     }
 
     /// <summary>The headers of one request: the user agent, the given headers, then authorization.</summary>
-    protected Dictionary<string, string> RequestHeaders(object? given)
+    protected IReadOnlyDictionary<string, string> RequestHeaders(object? given)
+    {
+        // Most rows give no headers of their own: they share one dictionary, which no one changes.
+        if (given is null)
+            return _defaultHeaders ??= NewRequestHeaders(null);
+        return NewRequestHeaders(given);
+    }
+
+    private Dictionary<string, string> NewRequestHeaders(object? given)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = UserAgent };
         foreach (DictionaryEntry entry in HeaderTable.From(given))

@@ -97,7 +97,7 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
     private FetchRequest ToRequest(Input item) => new()
     {
         Url = item.Url,
-        Method = new HttpMethod(item.Method.ToUpperInvariant()),
+        Method = HttpMethods.Parse(item.Method),
         Headers = RequestHeaders(item.Headers),
         Body = BodyBytes(item.Body),
         ContentType = item.Body is null ? null : item.ContentType ?? (item.Body is byte[] ? "application/octet-stream" : "text/plain; charset=utf-8"),

@@ -11,5 +11,5 @@ public static class UrlRedactor
     }
 
     public static string Redact(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.UserInfo) ? Redact(uri) : url;
+        url.Contains('@') && Uri.TryCreate(url, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.UserInfo) ? Redact(uri) : url;
 }
