@@ -85,6 +85,7 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
             return false;
         }
         var result = outcome.Result!;
+        result.Detach();
         if (!result.IsSuccessStatusCode && result.StatusCode >= 400 && !SkipHttpErrorCheck)
         {
             WriteError(ErrorRecords.ForFetch(target, new HttpStatusException(result)));

@@ -9,8 +9,9 @@ internal static class BodyReader
 
     /// <exception cref="BodyTooLargeException">The body is longer than <paramref name="cap"/>.</exception>
     /// <exception cref="TimeoutException">No data arrived for <paramref name="idleTimeout"/>.</exception>
-    public static async Task<byte[]> ReadAsync(
-        HttpContent content, long cap, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    /// <remarks>A body of a declared length that <paramref name="pool"/> suits comes in a pooled buffer.</remarks>
+    public static async Task<ReceivedBody> ReadAsync(
+        HttpContent content, long cap, TimeSpan idleTimeout, BodyPool? pool, CancellationToken cancellationToken)
     {
         // With automatic decompression the declared length is the compressed one, and .NET drops it.
         long? declared = content.Headers.ContentLength;
@@ -20,22 +21,34 @@ internal static class BodyReader
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(idleTimeout);
         await using var stream = await content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
-        return declared is long length
-            ? await ReadKnownLengthAsync(stream, (int)length, cap, idleTimeout, idle, cancellationToken).ConfigureAwait(false)
-            : await ReadUnknownLengthAsync(stream, cap, idleTimeout, idle, cancellationToken).ConfigureAwait(false);
+        if (declared is not long length)
+            return new ReceivedBody(await ReadUnknownLengthAsync(stream, cap, idleTimeout, idle, cancellationToken).ConfigureAwait(false));
+        var from = pool is not null && BodyPool.Suits(length) ? pool : null;
+        byte[] buffer = from?.Rent((int)length) ?? GC.AllocateUninitializedArray<byte>((int)length);
+        try
+        {
+            int filled = await ReadKnownLengthAsync(stream, buffer, (int)length, cap, idleTimeout, idle, cancellationToken).ConfigureAwait(false);
+            if (from is not null)
+                return new ReceivedBody(buffer, filled, from);
+            return new ReceivedBody(filled == length ? buffer : buffer[..filled]);
+        }
+        catch when (from is not null)
+        {
+            from.Return(buffer);
+            throw;
+        }
     }
 
-    // The common case: read straight into a body-sized array, no copies.
-    private static async Task<byte[]> ReadKnownLengthAsync(
-        Stream stream, int length, long cap, TimeSpan idleTimeout, CancellationTokenSource idle, CancellationToken cancellationToken)
+    // The common case: read straight into a buffer of the declared size, no copies. Returns the bytes read.
+    private static async Task<int> ReadKnownLengthAsync(
+        Stream stream, byte[] buffer, int length, long cap, TimeSpan idleTimeout, CancellationTokenSource idle, CancellationToken cancellationToken)
     {
-        byte[] body = GC.AllocateUninitializedArray<byte>(length);
         int filled = 0;
         while (true)
         {
-            int read = await ReadAsync(stream, filled < length ? body.AsMemory(filled) : new byte[1], idleTimeout, idle, cancellationToken).ConfigureAwait(false);
+            int read = await ReadAsync(stream, filled < length ? buffer.AsMemory(filled, length - filled) : new byte[1], idleTimeout, idle, cancellationToken).ConfigureAwait(false);
             if (read == 0)
-                return filled == length ? body : body[..filled];
+                return filled;
             if (filled >= length)
                 throw new BodyTooLargeException(cap); // more than the server declared: never trust it
             filled += read;
@@ -79,6 +92,15 @@ internal static class BodyReader
         {
             throw new TimeoutException($"no data arrived for {idleTimeout.TotalSeconds:0.###} s while reading the body");
         }
+    }
+}
+
+/// <summary>A body as read: its own array, or the first <see cref="Length"/> bytes of a buffer from <see cref="Pool"/>.</summary>
+internal readonly record struct ReceivedBody(byte[] Buffer, int Length, BodyPool? Pool = null)
+{
+    public ReceivedBody(byte[] body)
+        : this(body, body.Length)
+    {
     }
 }
 

@@ -5,6 +5,18 @@ namespace ParallelTools.Engine.Http;
 /// <summary>The response to one fetched URL.</summary>
 public sealed class FetchResult : IHttpOutcome
 {
+    private byte[] _rawContent;
+    private BodyPool? _pool;
+    private readonly int _pooledLength;
+
+    internal FetchResult(ReceivedBody body)
+    {
+        _rawContent = body.Buffer;
+        _pooledLength = body.Length;
+        _pool = body.Pool;
+        Length = body.Length;
+    }
+
     public required string Url { get; init; }
     public required string FinalUrl { get; init; }
     public required int StatusCode { get; init; }
@@ -22,7 +34,28 @@ public sealed class FetchResult : IHttpOutcome
     public string? Content => AsText ? _content ??= TextDecoder.Decode(RawContent, Charset) : null;
 
     /// <summary>The raw body (after decompression).</summary>
-    public required byte[] RawContent { get; init; }
+    public byte[] RawContent
+    {
+        get
+        {
+            Detach();
+            return _rawContent;
+        }
+    }
+
+    /// <summary>
+    /// Gives a body still in a pooled buffer an array of its own, and the buffer back to its pool.
+    /// Called as the result is delivered, on the one thread that holds it then.
+    /// </summary>
+    internal void Detach()
+    {
+        if (_pool is not { } pool)
+            return;
+        byte[] buffer = _rawContent;
+        _rawContent = buffer.AsSpan(0, _pooledLength).ToArray();
+        _pool = null;
+        pool.Return(buffer);
+    }
 
     /// <summary>The charset the response declared, if any.</summary>
     public string? Charset { get; init; }

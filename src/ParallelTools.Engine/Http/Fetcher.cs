@@ -15,12 +15,13 @@ namespace ParallelTools.Engine.Http;
 public sealed class Fetcher(HttpClient client, FetchOptions options)
 {
     private readonly HostLimiter? _hostLimiter = options.PerHostLimit is int n ? new HostLimiter(n) : null;
+    private readonly BodyPool _bodies = new();
 
     public FetchOptions Options => options;
 
     /// <summary>Fetches one URL into a <see cref="FetchResult"/>, the body read into memory with a cap.</summary>
     public Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken) =>
-        SendAsync(request, new MemoryResponseHandler(options), cancellationToken);
+        SendAsync(request, new MemoryResponseHandler(options, _bodies), cancellationToken);
 
     public async Task<T> SendAsync<T>(FetchRequest request, ResponseHandler<T> handler, CancellationToken cancellationToken)
         where T : IHttpOutcome
