@@ -48,6 +48,17 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command) {
     }
 }
 
+# Sends the scenario's own requests through the test server a few times before the first peer runs:
+# the server's JIT then has settled, so no peer (the first one least of all) is measured against a cold
+# server. curl is the lightest client for it; without curl, Invoke-AsyncFetch does it.
+function Invoke-ServerWarmUp([string] $UrlFile, [int] $Passes = 4) {
+    $curl = [bool](Get-Command curl -ErrorAction SilentlyContinue)
+    foreach ($pass in 1..$Passes) {
+        if ($curl) { $null = & bash (Join-Path $PSScriptRoot 'fetch_curl.sh') $UrlFile 64 }
+        else { $null = & $Pwsh -NoProfile -File (Join-Path $PSScriptRoot 'fetch_ours.ps1') $ModulePath $UrlFile 64 }
+    }
+}
+
 # Prints the rows with OursIsFaster: the first row's rate over each row's (the rate column is PerSecond unless named).
 function Write-Ratios($Rows, [string] $Rate = 'PerSecond', [string] $Cost = 'CpuMsPerItem') {
     $Rows = @($Rows | Where-Object { $_ })

@@ -7,10 +7,17 @@ $slowPeerCount = 1000
 $aiohttpPython = @($Python, '/usr/bin/python3') | Where-Object { $_ -and (Test-Path $_) } |
     Where-Object { & $_ -c 'import aiohttp' 2>$null; $LASTEXITCODE -eq 0 } | Select-Object -First 1
 
+$urlFiles = @{}
+foreach ($size in 1024, 65536) {
+    $urlFiles[$size] = Join-Path ([IO.Path]::GetTempPath()) "pt-bench-urls-$PID-$size.txt"
+    1..$count | ForEach-Object { "$Base/bytes?n=$size&i=$_" } | Set-Content $urlFiles[$size]
+}
+Write-Host '  (warming the test server: each URL list through it 4 times before the first peer)'
+foreach ($size in 1024, 65536) { Invoke-ServerWarmUp $urlFiles[$size] }
+
 foreach ($size in 1024, 65536) {
     Write-Section "fetch: $count GETs of $($size / 1024) KiB at concurrency 64 (ForEach-Object -Parallel: $slowPeerCount, normalised)"
-    $urlFile = Join-Path ([IO.Path]::GetTempPath()) "pt-bench-urls-$PID-$size.txt"
-    1..$count | ForEach-Object { "$Base/bytes?n=$size&i=$_" } | Set-Content $urlFile
+    $urlFile = $urlFiles[$size]
     try {
         $rows = @(
             Invoke-Peer 'Invoke-AsyncFetch -ThrottleLimit 64' $count @($Pwsh, '-NoProfile', '-File', (Join-Path $PSScriptRoot 'fetch_ours.ps1'), $ModulePath, $urlFile, 64)
