@@ -49,6 +49,8 @@ try {
     1..$fileCount | ForEach-Object { "$static/f$_.bin" } | Set-Content $urlFile
     $slowUrlFile = Join-Path $work 'urls-slow.txt'
     Get-Content $urlFile | Select-Object -First $slowPeerCount | Set-Content $slowUrlFile
+    Write-Host '  (warming the test server: the 200 URLs through it 4 times before the first peer)'
+    Invoke-ServerWarmUp $urlFile
     $ours = Join-Path $PSScriptRoot 'download_ours.ps1'
     $iwr = Join-Path $PSScriptRoot 'download_iwr.ps1'
 
