@@ -107,7 +107,7 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
 
         var entry = new Entry(_nextIndex++, item);
         entry.Outputs = _writesOutputs
-            ? new ItemOutputs(_outputCapacity, _unordered ? () => OutputWritten(entry) : _changed.Set, _stop.Token)
+            ? new ItemOutputs(_outputCapacity, () => OutputWritten(entry), _stop.Token)
             : _noOutputs ??= new ItemOutputs(1, () => { }, _stop.Token);
         _undelivered++;
         if (!_unordered)
@@ -256,18 +256,28 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
         if (_unordered)
             _completed.Enqueue(entry);
         Interlocked.Decrement(ref _active);
-        // In input order only the head's end lets the caller deliver anything, so only it wakes the
-        // caller: one wake-up per run of finished items instead of one per item. The fence pairs with
-        // the one in DeliverAvailable: either this sees the caller waiting for the entry, or the
-        // caller sees the entry done before it waits.
-        Interlocked.MemoryBarrier();
-        if (_unordered || ReferenceEquals(Volatile.Read(ref _awaited), entry))
-            _changed.Set();
+        Changed(entry);
     }
 
     private void OutputWritten(Entry entry)
     {
-        _wroteOutput.Enqueue(entry);
+        if (_unordered)
+            _wroteOutput.Enqueue(entry);
+        Changed(entry);
+    }
+
+    // In input order only the head's outputs and end let the caller deliver anything, so only they
+    // wake it: one wake-up per run of finished items instead of one per item and output. The fence
+    // pairs with the one in DeliverAvailable: either this sees the caller waiting for the entry, or
+    // the caller sees what the entry did before it waits.
+    private void Changed(Entry entry)
+    {
+        if (!_unordered)
+        {
+            Interlocked.MemoryBarrier();
+            if (!ReferenceEquals(Volatile.Read(ref _awaited), entry))
+                return;
+        }
         _changed.Set();
     }
 
