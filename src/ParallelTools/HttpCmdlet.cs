@@ -10,10 +10,22 @@ namespace ParallelTools;
 /// </summary>
 public abstract class HttpCmdlet<TItem, TResult> : ScheduledCmdlet<TItem, TResult>
 {
+    /// <summary>
+    /// The parameter set where a string or [uri] from the pipeline binds to -Url by value. The two
+    /// sets have the same parameters; in <see cref="RowSet"/> an object binds -Url and the per-row
+    /// parameters by property name. With one set PowerShell looked every by-property-name parameter
+    /// up on each string as well: 20 µs of the pipeline thread per URL in a fresh session, 5 µs with two.
+    /// </summary>
+    protected const string UrlSet = "Url";
+
+    /// <summary>The parameter set where an object (a CSV row) binds by property name.</summary>
+    protected const string RowSet = "Row";
+
     private string? _authorization;
     private Dictionary<string, string>? _defaultHeaders;
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = UrlSet)]
+    [Parameter(ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
     public object? Headers { get; set; }
 
     [Parameter]

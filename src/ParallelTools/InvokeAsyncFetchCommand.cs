@@ -7,7 +7,7 @@ using ParallelTools.Engine.Scheduling;
 namespace ParallelTools;
 
 /// <summary>Fetches many URLs concurrently with async I/O on one shared connection pool.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "AsyncFetch")]
+[Cmdlet(VerbsLifecycle.Invoke, "AsyncFetch", DefaultParameterSetName = UrlSet)]
 [OutputType(typeof(FetchResult))]
 [OutputType(typeof(PSObject))] // -AsJson: the parsed body
 public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand.Input, FetchResult>
@@ -17,20 +17,24 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
 
     private Fetcher? _fetcher;
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = UrlSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = RowSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Uri")]
     [AllowEmptyString]
     public string Url { get; set; } = "";
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = UrlSet)]
+    [Parameter(ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(HttpMethodCompleter))]
     public string Method { get; set; } = "GET";
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = UrlSet)]
+    [Parameter(ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
     public object? Body { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = UrlSet)]
+    [Parameter(ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
     public string? ContentType { get; set; }
 
     [Parameter]

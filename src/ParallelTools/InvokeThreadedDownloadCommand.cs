@@ -6,7 +6,7 @@ using ParallelTools.Engine.Scheduling;
 namespace ParallelTools;
 
 /// <summary>Downloads URLs to files, a bounded number at a time, each streamed to disk through a private .part file.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "ThreadedDownload")]
+[Cmdlet(VerbsLifecycle.Invoke, "ThreadedDownload", DefaultParameterSetName = UrlSet)]
 [OutputType(typeof(DownloadResult))]
 public sealed class InvokeThreadedDownloadCommand : HttpCmdlet<InvokeThreadedDownloadCommand.Input, DownloadResult>
 {
@@ -16,7 +16,8 @@ public sealed class InvokeThreadedDownloadCommand : HttpCmdlet<InvokeThreadedDow
     private readonly TransferCounter _counter = new();
     private Downloader? _downloader;
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = UrlSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = RowSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Uri")]
     [AllowEmptyString]
     public string Url { get; set; } = "";
@@ -25,10 +26,12 @@ public sealed class InvokeThreadedDownloadCommand : HttpCmdlet<InvokeThreadedDow
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = ".";
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = UrlSet)]
+    [Parameter(ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
     public string? OutFile { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = UrlSet)]
+    [Parameter(ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
     [Alias("Sha256")]
     public string? ExpectedSha256 { get; set; }
 

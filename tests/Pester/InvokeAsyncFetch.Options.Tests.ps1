@@ -43,6 +43,17 @@ Describe 'Invoke-AsyncFetch requests' {
         $second.headers['X-Row'] | Should -Be '2'
     }
 
+    It 'binds strings, rows and [uri] mixed in one stream, and a -Method from the command line to each string' {
+        $inputs = "$Base/echo", [pscustomobject]@{ Url = "$Base/echo"; Method = 'PUT'; Body = 'row' }, [uri]"$Base/echo"
+        $echoes = $inputs | Invoke-AsyncFetch | ForEach-Object { Get-Echo $_ }
+        $echoes.method | Should -Be @('GET', 'PUT', 'GET')
+        $echoes[1].body | Should -Be 'row'
+
+        $posted = "$Base/echo", "$Base/echo" | Invoke-AsyncFetch -Method POST -Body 'b' | ForEach-Object { Get-Echo $_ }
+        $posted.method | Should -Be @('POST', 'POST')
+        $posted.body | Should -Be @('b', 'b')
+    }
+
     It 'sends a bearer token only over https unless -AllowUnencryptedAuthentication' {
         $token = ConvertTo-SecureString 'tok-123' -AsPlainText -Force
         $null = Invoke-AsyncFetch "$Base/echo" -Authentication Bearer -Token $token -ErrorVariable errs -ErrorAction SilentlyContinue

@@ -72,7 +72,10 @@ try {
         Add-Paragraphs $writer $help.Description
 
         $writer.WriteStartElement('command', 'syntax', $ns.command)
+        # Sets that differ only in how the pipeline binds (the HTTP cmdlets' Url and Row) read alike: one line.
+        $shown = [System.Collections.Generic.HashSet[string]]::new()
         foreach ($set in $command.ParameterSets) {
+            if (-not $shown.Add((@($set.Parameters | ForEach-Object { "$($_.Name):$($_.Position):$($_.IsMandatory)" }) -join ' '))) { continue }
             $writer.WriteStartElement('command', 'syntaxItem', $ns.command)
             Add-Text $writer 'maml' 'name' $command.Name
             foreach ($p in $set.Parameters | Where-Object { $_.Name -notin $common }) {
