@@ -52,7 +52,8 @@ public sealed class FetchResult : IHttpOutcome
         if (_pool is not { } pool)
             return;
         byte[] buffer = _rawContent;
-        _rawContent = buffer.AsSpan(0, _pooledLength).ToArray();
+        _rawContent = GC.AllocateUninitializedArray<byte>(_pooledLength);
+        buffer.AsSpan(0, _pooledLength).CopyTo(_rawContent);
         _pool = null;
         pool.Return(buffer);
     }
