@@ -26,6 +26,7 @@ foreach ($size in 1024, 65536) {
             else { Write-Host '  (skipped aiohttp: no python3 with aiohttp; Debian package python3-aiohttp)' }
             Invoke-Peer 'python3 threads (64) + http.client keep-alive' $count @($Python, (Join-Path $PSScriptRoot 'fetch_threads.py'), $urlFile, 64)
             if (Get-Command curl -ErrorAction SilentlyContinue) { Invoke-Peer 'curl --parallel --parallel-max 64' $count @('bash', (Join-Path $PSScriptRoot 'fetch_curl.sh'), $urlFile, 64) }
+            Invoke-Peer 'limit: HttpClient driven directly (C#, in pwsh, no pipeline)' $count @($Pwsh, '-NoProfile', '-File', (Join-Path $PSScriptRoot 'fetch_httpclient.ps1'), $urlFile, 64)
         )
         Write-Ratios $rows
     }
