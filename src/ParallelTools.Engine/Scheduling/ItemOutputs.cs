@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace ParallelTools.Engine.Scheduling;
 
 /// <summary>
@@ -7,16 +5,23 @@ namespace ParallelTools.Engine.Scheduling;
 /// pipeline thread takes them. The buffer is bounded: a writer waits while it is full, so an item
 /// that writes a million objects streams them instead of holding them all.
 /// </summary>
+/// <remarks>
+/// One of these exists for every item in flight (thousands at once for the map cmdlets), and most
+/// items write one object: so a plain queue made on first use, under a lock the writer and the
+/// pipeline thread seldom contend for, rather than a concurrent queue and a semaphore for each.
+/// </remarks>
 public sealed class ItemOutputs
 {
-    private readonly ConcurrentQueue<object?> _values = new();
-    private readonly SemaphoreSlim _space;
+    private readonly object _gate = new();
+    private readonly int _capacity;
     private readonly Action _written;
     private readonly CancellationToken _cancellationToken;
+    private Queue<object?>? _values;
+    private TaskCompletionSource? _room;
 
     internal ItemOutputs(int capacity, Action written, CancellationToken cancellationToken)
     {
-        _space = new SemaphoreSlim(capacity, capacity);
+        _capacity = capacity;
         _written = written;
         _cancellationToken = cancellationToken;
     }
@@ -24,24 +29,50 @@ public sealed class ItemOutputs
     /// <summary>Adds one output, waiting while the buffer is full.</summary>
     public async ValueTask WriteAsync(object? value)
     {
-        await _space.WaitAsync(_cancellationToken).ConfigureAwait(false);
-        _values.Enqueue(value);
+        while (TryAdd(value) is { } room)
+            await room.WaitAsync(_cancellationToken).ConfigureAwait(false);
         _written();
     }
 
     /// <summary>Adds one output from a thread that may block (event handlers, runspace threads).</summary>
     public void Write(object? value)
     {
-        _space.Wait(_cancellationToken);
-        _values.Enqueue(value);
+        while (TryAdd(value) is { } room)
+            room.Wait(_cancellationToken);
         _written();
+    }
+
+    // Null once the value is in; else a task that completes when the pipeline thread has made room.
+    private Task? TryAdd(object? value)
+    {
+        lock (_gate)
+        {
+            _values ??= new Queue<object?>();
+            if (_values.Count < _capacity)
+            {
+                _values.Enqueue(value);
+                return null;
+            }
+            return (_room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
     }
 
     internal bool TryTake(out object? value)
     {
-        if (!_values.TryDequeue(out value))
-            return false;
-        _space.Release();
+        TaskCompletionSource? room = null;
+        lock (_gate)
+        {
+            if (_values is not { Count: > 0 } values)
+            {
+                value = null;
+                return false;
+            }
+            value = values.Dequeue();
+            // A waiting writer goes on once half the buffer is free: one wake-up per half buffer, not per object.
+            if (_room is not null && values.Count <= _capacity / 2)
+                (room, _room) = (_room, null);
+        }
+        room?.TrySetResult();
         return true;
     }
 }
