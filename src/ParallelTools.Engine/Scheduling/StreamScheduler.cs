@@ -171,7 +171,13 @@ public sealed class StreamScheduler<TItem, TResult> : IDisposable
 
     private void StartRunnerIfNeeded()
     {
-        if (!_ready.IsEmpty && TryClaimRunner())
+        if (_ready.IsEmpty || !TryClaimRunner())
+            return;
+        // Work that only hands its item on (HandOffInOrder) starts right here: sending it to the
+        // thread pool first cost more than the hand-over itself, once per item for the map cmdlets.
+        if (_handOffGate is not null)
+            _ = RunLoopAsync();
+        else
             _ = Task.Run(RunLoopAsync);
     }
 
