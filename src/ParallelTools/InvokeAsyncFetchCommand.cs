@@ -70,12 +70,18 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
 
     protected override void ProcessRecord() => Submit(new Input(Url, Method, Headers, Body, ContentType));
 
-    protected override async Task<FetchResult> RunItemAsync(Input item, CancellationToken cancellationToken)
+    protected override Task<FetchResult> RunItemAsync(Input item, CancellationToken cancellationToken)
     {
         var request = ToRequest(item);
         CheckCredentialsAllowed(item.Url);
-        var result = await _fetcher!.FetchAsync(request, cancellationToken).ConfigureAwait(false);
-        if (AsJson && result.Content is { Length: > 0 } json && (result.IsSuccessStatusCode || SkipHttpErrorCheck))
+        var fetching = _fetcher!.FetchAsync(request, cancellationToken);
+        return AsJson ? ParseJsonAsync(fetching) : fetching; // one async step less per request without -AsJson
+    }
+
+    private async Task<FetchResult> ParseJsonAsync(Task<FetchResult> fetching)
+    {
+        var result = await fetching.ConfigureAwait(false);
+        if (result.Content is { Length: > 0 } json && (result.IsSuccessStatusCode || SkipHttpErrorCheck))
             result.Json = JsonToPowerShell.Parse(json);
         return result;
     }

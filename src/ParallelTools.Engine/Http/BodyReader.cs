@@ -7,6 +7,9 @@ internal static class BodyReader
 {
     private const int ReadSize = 64 * 1024;
 
+    // Where a read after the declared length goes; only whether it gets a byte matters, so one array serves all.
+    private static readonly byte[] EndProbe = new byte[1];
+
     /// <exception cref="BodyTooLargeException">The body is longer than <paramref name="cap"/>.</exception>
     /// <exception cref="TimeoutException">No data arrived for <paramref name="idleTimeout"/>.</exception>
     /// <remarks>A body of a declared length that <paramref name="pool"/> suits comes in a pooled buffer.</remarks>
@@ -23,11 +26,18 @@ internal static class BodyReader
         await using var stream = await content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
         if (declared is not long length)
             return new ReceivedBody(await ReadUnknownLengthAsync(stream, cap, idleTimeout, idle, cancellationToken).ConfigureAwait(false));
+        // The common case: read straight into a buffer of the declared size, no copies.
         var from = pool is not null && BodyPool.Suits(length) ? pool : null;
         byte[] buffer = from?.Rent((int)length) ?? GC.AllocateUninitializedArray<byte>((int)length);
         try
         {
-            int filled = await ReadKnownLengthAsync(stream, buffer, (int)length, cap, idleTimeout, idle, cancellationToken).ConfigureAwait(false);
+            int filled = 0;
+            while (await ReadAsync(stream, filled < length ? buffer.AsMemory(filled, (int)length - filled) : EndProbe, idleTimeout, idle, cancellationToken).ConfigureAwait(false) is int read and > 0)
+            {
+                if (filled >= length)
+                    throw new BodyTooLargeException(cap); // more than the server declared: never trust it
+                filled += read;
+            }
             if (from is not null)
                 return new ReceivedBody(buffer, filled, from);
             return new ReceivedBody(filled == length ? buffer : buffer[..filled]);
@@ -36,22 +46,6 @@ internal static class BodyReader
         {
             from.Return(buffer);
             throw;
-        }
-    }
-
-    // The common case: read straight into a buffer of the declared size, no copies. Returns the bytes read.
-    private static async Task<int> ReadKnownLengthAsync(
-        Stream stream, byte[] buffer, int length, long cap, TimeSpan idleTimeout, CancellationTokenSource idle, CancellationToken cancellationToken)
-    {
-        int filled = 0;
-        while (true)
-        {
-            int read = await ReadAsync(stream, filled < length ? buffer.AsMemory(filled, length - filled) : new byte[1], idleTimeout, idle, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-                return filled;
-            if (filled >= length)
-                throw new BodyTooLargeException(cap); // more than the server declared: never trust it
-            filled += read;
         }
     }
 
