@@ -39,9 +39,12 @@ internal static class WorkerScripts
     /// </remarks>
     public const string Loop = """
         param([string] $__ptMarker, [string] $__ptScript, [bool] $__ptAsProcessBlock)
-        $__ptPlain = [scriptblock]::Create($__ptScript)
-        $__ptBlock = [scriptblock]::Create("process { $__ptScript`n}")
-        $__ptStep = [scriptblock]::Create('& $__ptBlock')
+        # Only the form this script runs in is compiled (once per runspace).
+        $__ptPlain = if (-not $__ptAsProcessBlock) { [scriptblock]::Create($__ptScript) }
+        $__ptStep = if ($__ptAsProcessBlock) {
+            $__ptBlock = [scriptblock]::Create("process { $__ptScript`n}")
+            [scriptblock]::Create('& $__ptBlock')
+        }
         $input | & { process { $_ } } | & {
             [CmdletBinding()]
             param([Parameter(ValueFromPipeline)] $__ptItem)
