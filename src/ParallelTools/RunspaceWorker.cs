@@ -61,7 +61,8 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
         _output.DataAdded += (_, _) => ReadOutputs();
         var loop = PowerShell.Create();
         loop.Runspace = runspace;
-        loop.AddScript(WorkerScripts.Loop).AddArgument(setup.Marker).AddArgument(setup.Script.ScriptText).AddArgument(setup.AsProcessBlock);
+        AddLoop(loop);
+        loop.AddArgument(setup.Marker).AddArgument(setup.Script.ScriptText).AddArgument(setup.AsProcessBlock);
         ForwardStreams(loop.Streams);
         loop.InvocationStateChanged += (_, e) =>
         {
@@ -81,6 +82,9 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
         _input.Complete();
         return _loopResult?.AsyncWaitHandle.WaitOne(wait) == true;
     }
+
+    /// <summary>Adds <see cref="WorkerScripts.Loop"/> (as text: it is parsed where it runs), before its arguments.</summary>
+    protected virtual void AddLoop(PowerShell loop) => loop.AddScript(WorkerScripts.Loop);
 
     /// <summary>
     /// Sets up the worker's state without running <see cref="WorkerScripts.Setup"/>, where that can be
