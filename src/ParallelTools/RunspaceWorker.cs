@@ -39,8 +39,14 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         Runspace = await OpenRunspaceAsync(cancellationToken).ConfigureAwait(false);
-        // The setup blocks while scripts run: on a thread of its own, since dozens of workers setting
-        // up at once on pool threads starved the pool (calls that take 1 s took up to 28 s).
+        // The setup blocks while scripts run: never on a pool thread, since dozens of workers setting
+        // up at once on pool threads starved the pool (calls that take 1 s took up to 28 s). The pool
+        // starts workers on threads of their own; a runspace that was kept ready leaves us on it.
+        if (!Thread.CurrentThread.IsThreadPoolThread)
+        {
+            SetUp();
+            return;
+        }
         await Task.Factory.StartNew(SetUp, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
             .ConfigureAwait(false);
     }
