@@ -58,17 +58,16 @@ internal static class WorkerScripts
             [scriptblock]::Create('& $__ptBlock')
         }
         $__ptInput | & { process { $_ } } | & {
-            [CmdletBinding()]
-            param([Parameter(ValueFromPipeline)] $__ptItem)
             begin {
                 $__ptStepped = $null # set before any read: -InitializationScript may turn on strict mode
             }
             process {
+                $__ptItem = $_
                 try {
                     if ($__ptAsProcessBlock) {
                         if ($null -eq $__ptStepped) {
                             $__ptStepped = $__ptStep.GetSteppablePipeline()
-                            $__ptStepped.Begin($PSCmdlet)
+                            $__ptStepped.Begin($true, $ExecutionContext) # its output goes to this block's
                         }
                         $__ptStepped.Process($__ptItem)
                     }
