@@ -67,8 +67,19 @@ internal sealed class WarmRunspaces(Func<Runspace> create, bool openOneAtATime)
         {
             _expiry?.Dispose();
             _expiry = new Timer(_ => CloseAll(), null, keep, Timeout.InfiniteTimeSpan);
+            var opening = new List<TaskCompletionSource<Runspace?>>();
             for (int i = _kept.Count; i < count; i++)
-                _kept.Enqueue(OnOwnThread(OpenOrNull));
+            {
+                var runspace = new TaskCompletionSource<Runspace?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _kept.Enqueue(runspace.Task);
+                opening.Add(runspace);
+            }
+            // Runspaces of this process open one after another anyway: on one thread, not a thread each.
+            if (openOneAtATime)
+                OnOwnThread(() => OpenEach(opening));
+            else
+                foreach (var runspace in opening)
+                    OnOwnThread(() => OpenEach([runspace]));
         }
     }
 
@@ -99,6 +110,13 @@ internal sealed class WarmRunspaces(Func<Runspace> create, bool openOneAtATime)
         var runspace = create();
         runspace.Open();
         return runspace;
+    }
+
+    private bool OpenEach(List<TaskCompletionSource<Runspace?>> opening)
+    {
+        foreach (var runspace in opening)
+            runspace.SetResult(OpenOrNull());
+        return true;
     }
 
     private Runspace? OpenOrNull()
