@@ -41,7 +41,8 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
         Runspace = await OpenRunspaceAsync(cancellationToken).ConfigureAwait(false);
         // The setup blocks while scripts run: never on a pool thread, since dozens of workers setting
         // up at once on pool threads starved the pool (calls that take 1 s took up to 28 s). The pool
-        // starts workers on threads of their own; a runspace that was kept ready leaves us on it.
+        // starts each worker on a thread of its own: when the runspace was ready at once (a kept
+        // one), this still runs on that thread, and sets up here.
         if (!Thread.CurrentThread.IsThreadPoolThread)
         {
             SetUp();

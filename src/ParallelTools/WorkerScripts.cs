@@ -33,9 +33,10 @@ internal static class WorkerScripts
     /// <summary>
     /// Runs for the whole call: takes batches of items from its input (or from the enumerator it is
     /// given as <c>$__ptInput</c>) and runs the user's script on each item in turn (with <c>$_</c>),
-    /// writing the item's outputs as they come and then the end marker; a terminating error ends the item as a Failed envelope instead. Other streams
-    /// (errors, warnings, ...) stay on their own streams: PowerShell remoting delivers them in the
-    /// order they were written, between the same markers.
+    /// writing the item's outputs as they come and then the end marker; a terminating error ends
+    /// the item as a Failed envelope instead. Other streams (errors, warnings, ...) stay on their
+    /// own streams: PowerShell remoting delivers them in the order they were written, between the
+    /// same markers.
     /// </summary>
     /// <remarks>
     /// A script <see cref="StatelessScript"/> allows runs as the process block of one stepped
@@ -63,7 +64,7 @@ internal static class WorkerScripts
                     if ($__ptAsProcessBlock) {
                         if ($null -eq $__ptStepped) {
                             $__ptStepped = $__ptStep.GetSteppablePipeline()
-                            $__ptStepped.Begin($true, $ExecutionContext) # its output goes to this script's
+                            $__ptStepped.Begin($true, $ExecutionContext) # writes to this script's output
                         }
                         $__ptStepped.Process($__ptItem)
                     }
