@@ -69,7 +69,6 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
         var loop = PowerShell.Create();
         loop.Runspace = runspace;
         AddLoop(loop);
-        loop.AddArgument(setup.Marker).AddArgument(setup.Script.ScriptText).AddArgument(setup.AsProcessBlock);
         ForwardStreams(loop.Streams);
         loop.InvocationStateChanged += (_, e) =>
         {
@@ -90,8 +89,16 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
         return _loopResult?.AsyncWaitHandle.WaitOne(wait) == true;
     }
 
-    /// <summary>Adds <see cref="WorkerScripts.Loop"/> (as text: it is parsed where it runs), before its arguments.</summary>
-    protected virtual void AddLoop(PowerShell loop) => loop.AddScript(WorkerScripts.Loop);
+    /// <summary>Adds <see cref="WorkerScripts.Loop"/> with its arguments (as text: it is parsed where it runs).</summary>
+    protected virtual void AddLoop(PowerShell loop) =>
+        loop.AddScript(WorkerScripts.Loop).AddArgument(setup.Marker).AddArgument(setup.Script.ScriptText).AddArgument(setup.AsProcessBlock);
+
+    /// <summary>The running item ended without error: what the marker says, for a loop that can call back instead.</summary>
+    protected void EndItem()
+    {
+        lock (_readGate)
+            ReportItemEnded(null);
+    }
 
     /// <summary>
     /// Sets up the worker's state without running <see cref="WorkerScripts.Setup"/>, where that can be

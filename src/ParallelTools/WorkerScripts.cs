@@ -25,7 +25,7 @@ internal static class WorkerScripts
     /// input. In this process the loop is parsed and compiled once for all runspaces: run as script
     /// text, each runspace parsed and compiled it anew (64 runspaces: about 0.1 s of CPU per call).
     /// </summary>
-    public const string LoopCaller = "& $args[0] $args[1] $args[2] $args[3] $input";
+    public const string LoopCaller = "& $args[0] $args[1] $args[2] $args[3] $input $args[4]";
 
     /// <summary>The loop as a scriptblock of this process: taken from PowerShell's cache of parsed scripts, so all share one compilation.</summary>
     public static System.Management.Automation.ScriptBlock LoopBlock() => System.Management.Automation.ScriptBlock.Create(Loop);
@@ -33,7 +33,8 @@ internal static class WorkerScripts
     /// <summary>
     /// Runs for the whole call: takes batches of items from its input (or from the enumerator it is
     /// given as <c>$__ptInput</c>) and runs the user's script on each item in turn (with <c>$_</c>),
-    /// writing the item's outputs as they come and then the end marker; a terminating error ends
+    /// writing the item's outputs as they come and then the end marker (or calling
+    /// <c>$__ptEnded</c> where it is given); a terminating error ends
     /// the item as a Failed envelope instead. Other streams (errors, warnings, ...) stay on their
     /// own streams: PowerShell remoting delivers them in the order they were written, between the
     /// same markers.
@@ -48,7 +49,7 @@ internal static class WorkerScripts
     /// runspaces: 0.49-0.54 s before, 0.47-0.50 s after).
     /// </remarks>
     public const string Loop = """
-        param([string] $__ptMarker, [string] $__ptScript, [bool] $__ptAsProcessBlock, $__ptInput)
+        param([string] $__ptMarker, [string] $__ptScript, [bool] $__ptAsProcessBlock, $__ptInput, [Action] $__ptEnded)
         if ($null -eq $__ptInput) { $__ptInput = $input }
         # Only the form this script runs in is compiled ([scriptblock]::Create shares one compilation per process).
         $__ptPlain = if (-not $__ptAsProcessBlock) { [scriptblock]::Create($__ptScript) }
@@ -71,7 +72,7 @@ internal static class WorkerScripts
                     else {
                         & $__ptPlain $__ptItem @__ptArguments
                     }
-                    $__ptMarker
+                    if ($null -eq $__ptEnded) { $__ptMarker } else { $__ptEnded.Invoke() }
                 }
                 catch {
                     $__ptError = $_
