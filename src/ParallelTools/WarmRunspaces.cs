@@ -34,14 +34,7 @@ internal sealed class WarmRunspaces(Func<Runspace> create, bool openOneAtATime)
         return state;
     });
 
-    // ReuseThread: each runspace gets its pipeline thread as it opens (in the background for kept
-    // ones), rather than a new thread for the worker's loop inside the call.
-    public static readonly WarmRunspaces Threads = new(() =>
-    {
-        var runspace = RunspaceFactory.CreateRunspace(ThreadSessionState.Value);
-        runspace.ThreadOptions = System.Management.Automation.Runspaces.PSThreadOptions.ReuseThread;
-        return runspace;
-    }, openOneAtATime: true);
+    public static readonly WarmRunspaces Threads = new(() => RunspaceFactory.CreateRunspace(ThreadSessionState.Value), openOneAtATime: true);
 
     /// <summary>
     /// A kept runspace (waiting for it if it is still opening), or a newly opened one. Not cancellable:
