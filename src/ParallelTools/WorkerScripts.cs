@@ -33,11 +33,10 @@ internal static class WorkerScripts
     /// <summary>
     /// Runs for the whole call: takes batches of items from its input (or from the enumerator it is
     /// given as <c>$__ptInput</c>) and runs the user's script on each item in turn (with <c>$_</c>),
-    /// writing the item's outputs as they come and then the end marker (or calling
-    /// <c>$__ptEnded</c> where it is given); a terminating error ends
-    /// the item as a Failed envelope instead. Other streams (errors, warnings, ...) stay on their
-    /// own streams: PowerShell remoting delivers them in the order they were written, between the
-    /// same markers.
+    /// writing the item's outputs as they come and then the end marker (or calling <c>$__ptEnded</c>
+    /// where it is given); a terminating error ends the item as a Failed envelope instead. Other
+    /// streams (errors, warnings, ...) stay on their own streams: PowerShell remoting delivers them
+    /// in the order they were written, between the same markers.
     /// </summary>
     /// <remarks>
     /// A script <see cref="StatelessScript"/> allows runs as the process block of one stepped
