@@ -349,7 +349,7 @@ public sealed class WorkerPool : IWorkerReports, IDisposable
         public Queue<PendingItem> Assigned { get; } = new();
         public long HeadStarted { get; set; }
         public bool Dead { get; set; }
-        public SemaphoreSlim? Room { get; private set; }
+        public QuietSemaphore? Room { get; private set; }
         public CancellationTokenSource? Life { get; private set; }
 
         public void Begin(BatchWorker worker, int batchesAhead, CancellationToken stop)
@@ -359,7 +359,7 @@ public sealed class WorkerPool : IWorkerReports, IDisposable
                 Worker = worker;
                 Dead = false;
                 Assigned.Clear();
-                Room = new SemaphoreSlim(batchesAhead, batchesAhead);
+                Room = new QuietSemaphore(batchesAhead);
                 Life = CancellationTokenSource.CreateLinkedTokenSource(stop);
             }
         }
