@@ -90,11 +90,8 @@ public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
 
     protected override void ProcessRecord() => Submit(InputObject ?? new PSObject());
 
-    protected override async Task<bool> RunItemAsync(PSObject item, ItemOutputs outputs, CancellationToken cancellationToken)
-    {
-        await _pool!.RunAsync(item, outputs).ConfigureAwait(false);
-        return true;
-    }
+    protected override Task<bool> RunItemAsync(PSObject item, ItemOutputs outputs, CancellationToken cancellationToken) =>
+        _pool!.RunAsync(item, outputs);
 
     protected override void WriteItemOutput(PSObject item, object? value) => WorkerOutput.Write(this, item, value);
 

@@ -8,7 +8,9 @@ internal sealed class PendingItem(object? item, ItemOutputs outputs)
     // Continuations run on the thread that completes the item (a worker reporting its end): they
     // only record the outcome and hand the next item on, and a hop through the thread pool for
     // every item cost about a tenth of Invoke-ThreadMap's throughput on trivial items.
-    private readonly TaskCompletionSource _completion = new();
+    // A result, though always true: the cmdlets hand this task to the scheduler as it is, with no
+    // async method around it for every item.
+    private readonly TaskCompletionSource<bool> _completion = new();
 
     public object? Item { get; } = item;
     public ItemOutputs Outputs { get; } = outputs;
@@ -19,13 +21,13 @@ internal sealed class PendingItem(object? item, ItemOutputs outputs)
 
     public bool TimedOut { get; set; }
 
-    public Task Task => _completion.Task;
+    public Task<bool> Task => _completion.Task;
 
     /// <summary>The item's one outcome; later calls are ignored.</summary>
     public void Complete(Exception? error)
     {
         if (error is null)
-            _completion.TrySetResult();
+            _completion.TrySetResult(true);
         else if (error is OperationCanceledException)
             _completion.TrySetCanceled();
         else

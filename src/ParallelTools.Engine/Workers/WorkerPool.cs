@@ -62,14 +62,17 @@ public sealed class WorkerPool : IWorkerReports, IDisposable
         }
     }
 
-    /// <summary>Runs one item on some worker; completes when it ends. Objects it writes go to <paramref name="outputs"/>.</summary>
-    public Task RunAsync(object? item, ItemOutputs outputs)
+    /// <summary>
+    /// Runs one item on some worker; completes (with true) when it ends. Objects it writes go to
+    /// <paramref name="outputs"/>.
+    /// </summary>
+    public Task<bool> RunAsync(object? item, ItemOutputs outputs)
     {
         Start();
         if (_failure is not null)
-            return Task.FromException(_failure);
+            return Task.FromException<bool>(_failure);
         if (_stop.IsCancellationRequested)
-            return Task.FromCanceled(_stop.Token);
+            return Task.FromCanceled<bool>(_stop.Token);
         var pending = new PendingItem(item, outputs);
         _queue.Add(pending);
         if (_failure is not null || _stop.IsCancellationRequested)
