@@ -7,9 +7,9 @@ internal sealed class PendingItem(object? item, ItemOutputs outputs)
 {
     // Continuations run on the thread that completes the item (a worker reporting its end): they
     // only record the outcome and hand the next item on, and a hop through the thread pool for
-    // every item cost about a tenth of Invoke-ThreadMap's throughput on trivial items.
-    // A result, though always true: the cmdlets hand this task to the scheduler as it is, with no
-    // async method around it for every item.
+    // every item cost about a tenth of Invoke-ThreadMap's throughput on trivial items. Its result is
+    // always true: the cmdlets hand this task to the scheduler as it is, with no async method around
+    // it for every item.
     private readonly TaskCompletionSource<bool> _completion = new();
 
     public object? Item { get; } = item;
