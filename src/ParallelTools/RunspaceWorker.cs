@@ -89,12 +89,28 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
         return _loopResult?.AsyncWaitHandle.WaitOne(wait) == true;
     }
 
-    /// <summary>Adds <see cref="WorkerScripts.Loop"/> with its arguments (as text: it is parsed where it runs).</summary>
-    protected virtual void AddLoop(PowerShell loop) =>
-        loop.AddScript(WorkerScripts.Loop).AddArgument(setup.Marker).AddArgument(setup.Script.ScriptText).AddArgument(setup.AsProcessBlock);
+    /// <summary>True for a runspace of this process, which can take objects of this process by reference.</summary>
+    protected virtual bool InThisProcess => false;
 
-    /// <summary>The running item ended without error: what the marker says, for a loop that can call back instead.</summary>
-    protected void EndItem()
+    /// <summary>
+    /// Adds <see cref="WorkerScripts.Loop"/> with its arguments. A worker process gets it as text, to
+    /// parse there. A runspace of this process gets the scriptblock itself (one compilation for all)
+    /// and a callback for each item's end: a call costs less than the end marker's trip through the
+    /// output collection and its event.
+    /// </summary>
+    private void AddLoop(PowerShell loop)
+    {
+        if (InThisProcess)
+            loop.AddScript(WorkerScripts.LoopCaller).AddArgument(WorkerScripts.LoopBlock());
+        else
+            loop.AddScript(WorkerScripts.Loop);
+        loop.AddArgument(setup.Marker).AddArgument(setup.Script.ScriptText).AddArgument(setup.AsProcessBlock);
+        if (InThisProcess)
+            loop.AddArgument((Action)EndItem);
+    }
+
+    // The running item ended without error: what the marker says, for a loop that calls back instead.
+    private void EndItem()
     {
         lock (_readGate)
             ReportItemEnded(null);

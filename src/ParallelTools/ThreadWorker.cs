@@ -22,11 +22,7 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
         return runspace;
     }
 
-    // In this process the loop calls back at each item's end, rather than writing the end marker:
-    // a call costs less than one more output through the pipeline, the collection and its event.
-    protected override void AddLoop(PowerShell loop) => loop.AddScript(WorkerScripts.LoopCaller)
-        .AddArgument(WorkerScripts.LoopBlock()).AddArgument(Setup.Marker).AddArgument(Setup.Script.ScriptText)
-        .AddArgument(Setup.AsProcessBlock).AddArgument((Action)EndItem);
+    protected override bool InThisProcess => true;
 
     /// <summary>
     /// Sets the variables and preferences through the session state of this process's runspace: a

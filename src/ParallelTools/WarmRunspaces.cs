@@ -105,11 +105,10 @@ internal sealed class WarmRunspaces(Func<Runspace> create, bool openOneAtATime)
         return runspace;
     }
 
-    private bool OpenEach(List<TaskCompletionSource<Runspace?>> opening)
+    private void OpenEach(List<TaskCompletionSource<Runspace?>> opening)
     {
         foreach (var runspace in opening)
             runspace.SetResult(OpenOrNull());
-        return true;
     }
 
     private Runspace? OpenOrNull()
@@ -127,6 +126,9 @@ internal sealed class WarmRunspaces(Func<Runspace> create, bool openOneAtATime)
     // Opening blocks for a while (a pwsh start-up, or ~15 ms of session set-up): on threads of their
     // own, since dozens of them on pool threads starved the pool (a call took 30 s instead of 2).
     private static Task<T> OnOwnThread<T>(Func<T> open) =>
+        Task.Factory.StartNew(open, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static Task OnOwnThread(Action open) =>
         Task.Factory.StartNew(open, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private static void CloseLater(Runspace runspace) => Task.Run(() =>
