@@ -12,5 +12,5 @@ public sealed class InvokeProcessMapCommand : MapCmdlet
 
     private protected override BatchWorker CreateWorker(WorkerSetup setup) => new ProcessWorker(setup);
 
-    private protected override WarmRunspaces Warm => WarmRunspaces.Processes;
+    private protected override IWarmWorkers Warm => WarmRunspaces.Processes;
 }

@@ -49,7 +49,7 @@ public sealed class InvokeThreadMapCommand : MapCmdlet
 
     private protected override BatchWorker CreateWorker(WorkerSetup setup) => new ThreadWorker(setup);
 
-    private protected override WarmRunspaces Warm => WarmRunspaces.Threads;
+    private protected override IWarmWorkers Warm => WarmRunspaces.Threads;
 
     private PSArgumentException Missing(string kind, string name) =>
         new($"-{(kind == "variable" ? "Variable" : "Function")} names the {kind} '{name}', which does not exist in the caller's session.");

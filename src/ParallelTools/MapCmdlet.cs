@@ -41,7 +41,7 @@ public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
     protected override bool WritesOutputs => true;
 
     /// <summary>Where this kind of worker keeps fresh runspaces between calls.</summary>
-    private protected abstract WarmRunspaces Warm { get; }
+    private protected abstract IWarmWorkers Warm { get; }
 
     /// <summary>A new worker for this call's pool.</summary>
     private protected abstract BatchWorker CreateWorker(WorkerSetup setup);

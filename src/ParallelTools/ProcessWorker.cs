@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 
 namespace ParallelTools;
@@ -13,7 +14,7 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
     private Process? _process;
     private volatile bool _killed;
 
-    protected override async Task<Runspace> OpenRunspaceAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         Runspace runspace;
         using (cancellationToken.Register(Kill))
@@ -25,10 +26,40 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
                 TaskCreationOptions.LongRunning, TaskScheduler.Default);
             throw new OperationCanceledException("The worker was stopped while it started.");
         }
-        return runspace;
+        // The setup blocks while scripts run: never on a pool thread, since dozens of workers setting
+        // up at once on pool threads starved the pool (calls that take 1 s took up to 28 s). The pool
+        // starts each worker on a thread of its own: when the runspace was ready at once (a kept
+        // one), this still runs on that thread, and sets up here.
+        if (!Thread.CurrentThread.IsThreadPoolThread)
+        {
+            SetUp(runspace);
+            return;
+        }
+        await Task.Factory.StartNew(() => SetUp(runspace), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            .ConfigureAwait(false);
     }
 
-    protected override void SetupRan(int processId)
+    // The loop goes to the process as text, to parse there: it cannot receive a scriptblock object.
+    private void SetUp(Runspace runspace)
+    {
+        Runspace = runspace; // closed by Dispose, even when the set-up fails
+        PowerShell OnWorker()
+        {
+            var ps = PowerShell.Create();
+            ps.Runspace = runspace;
+            return ps;
+        }
+        SetupRan(RunSetup(OnWorker));
+        RunInitializationScript(OnWorker);
+        var loop = OnWorker();
+        loop.AddScript(WorkerScripts.Loop).AddArgument(Setup.Marker).AddArgument(Setup.Script.ScriptText).AddArgument(Setup.AsProcessBlock);
+        var input = NewInput();
+        var output = new PSDataCollection<PSObject>();
+        Attach(runspace, loop, input, output);
+        Running(loop.BeginInvoke(input, output));
+    }
+
+    private void SetupRan(int processId)
     {
         _processId = processId;
         if (_killed)
@@ -39,7 +70,7 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
         WatchProcess();
     }
 
-    /// <summary>Never blocks: a worker still opening is ended by <see cref="RunspaceWorker.StartAsync"/> once it can be.</summary>
+    /// <summary>Never blocks: a worker still opening is ended by <see cref="StartAsync"/> once it can be.</summary>
     public override void Kill()
     {
         Closing = true;

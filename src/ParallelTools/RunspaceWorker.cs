@@ -16,118 +16,70 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
     private static readonly System.Reflection.PropertyInfo? ReleaseOnEnumeration = typeof(PSDataCollection<object>)
         .GetProperty("ReleaseOnEnumeration", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
 
-    private readonly PSDataCollection<object> _input = NewInput();
-    private readonly PSDataCollection<PSObject> _output = new();
     private readonly object _readGate = new();
+    private PSDataCollection<object>? _input;
     private IAsyncResult? _loopResult;
 
     protected WorkerSetup Setup => setup;
-    protected Runspace? Runspace { get; private set; }
+    protected Runspace? Runspace { get; set; }
     protected PowerShell? Loop { get; private set; }
 
     /// <summary>True once the worker is being closed or killed: its end is no death to report.</summary>
     protected volatile bool Closing;
 
-    /// <summary>Opens (or takes) the runspace the worker runs in.</summary>
-    protected abstract Task<Runspace> OpenRunspaceAsync(CancellationToken cancellationToken);
-
-    /// <summary>Called once the setup script ran, with the process id it reported.</summary>
-    protected virtual void SetupRan(int processId)
+    /// <summary>
+    /// Takes on a loop pipeline of <paramref name="runspace"/>: its outputs and streams become this
+    /// worker's reports, and its end (or the runspace's) a death unless the worker is closing.
+    /// </summary>
+    protected void Attach(Runspace runspace, PowerShell loop, PSDataCollection<object> input, PSDataCollection<PSObject> output)
     {
-    }
-
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        Runspace = await OpenRunspaceAsync(cancellationToken).ConfigureAwait(false);
-        // The setup blocks while scripts run: never on a pool thread, since dozens of workers setting
-        // up at once on pool threads starved the pool (calls that take 1 s took up to 28 s). The pool
-        // starts each worker on a thread of its own: when the runspace was ready at once (a kept
-        // one), this still runs on that thread, and sets up here.
-        if (!Thread.CurrentThread.IsThreadPoolThread)
-        {
-            SetUp();
-            return;
-        }
-        await Task.Factory.StartNew(SetUp, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-            .ConfigureAwait(false);
-    }
-
-    private void SetUp()
-    {
-        var runspace = Runspace!;
-        if (!SetStateDirectly())
-            SetupRan(RunSetup());
-        if (!string.IsNullOrWhiteSpace(setup.InitializationScript))
-            Invoke(ps => ps.AddScript(setup.InitializationScript, useLocalScope: false), "-InitializationScript");
-
+        Runspace = runspace;
+        Loop = loop;
+        _input = input;
         runspace.StateChanged += (_, e) =>
         {
             if (e.RunspaceStateInfo.State is RunspaceState.Broken or RunspaceState.Closed && !Closing)
                 ReportDied(Describe(e.RunspaceStateInfo.Reason, "its runspace closed"));
         };
-        _output.DataAdded += (_, _) => ReadOutputs();
-        var loop = PowerShell.Create();
-        loop.Runspace = runspace;
-        AddLoop(loop);
+        output.DataAdded += (_, _) => ReadOutputs(output);
         ForwardStreams(loop.Streams);
         loop.InvocationStateChanged += (_, e) =>
         {
             if (e.InvocationStateInfo.State is PSInvocationState.Failed or PSInvocationState.Stopped or PSInvocationState.Completed && !Closing)
                 ReportDied(Describe(e.InvocationStateInfo.Reason, "its pipeline ended"));
         };
-        Loop = loop;
-        _loopResult = loop.BeginInvoke(_input, _output);
     }
 
-    public override void Send(IReadOnlyList<object?> items) => _input.Add(items.ToArray());
+    /// <summary>The attached loop runs (or waits for its set-up) as <paramref name="result"/>.</summary>
+    protected void Running(IAsyncResult result) => _loopResult = result;
+
+    public override void Send(IReadOnlyList<object?> items) => _input!.Add(items.ToArray());
 
     /// <summary>A clean close: no more input ends the loop. False when it did not end in time.</summary>
     protected bool EndLoop(TimeSpan wait)
     {
         Closing = true;
-        _input.Complete();
+        _input?.Complete();
         return _loopResult?.AsyncWaitHandle.WaitOne(wait) == true;
     }
 
-    /// <summary>True for a runspace of this process, which can take objects of this process by reference.</summary>
-    protected virtual bool InThisProcess => false;
-
-    /// <summary>
-    /// Adds <see cref="WorkerScripts.Loop"/> with its arguments. A worker process gets it as text, to
-    /// parse there. A runspace of this process gets the scriptblock itself (one compilation for all)
-    /// and a callback for each item's end: a call costs less than the end marker's trip through the
-    /// output collection and its event.
-    /// </summary>
-    private void AddLoop(PowerShell loop)
-    {
-        if (InThisProcess)
-            loop.AddScript(WorkerScripts.LoopCaller).AddArgument(WorkerScripts.LoopBlock());
-        else
-            loop.AddScript(WorkerScripts.Loop);
-        loop.AddArgument(setup.Marker).AddArgument(setup.Script.ScriptText).AddArgument(setup.AsProcessBlock);
-        if (InThisProcess)
-            loop.AddArgument((Action)EndItem);
-    }
-
     // The running item ended without error: what the marker says, for a loop that calls back instead.
-    private void EndItem()
+    protected void EndItem()
     {
         lock (_readGate)
             ReportItemEnded(null);
     }
 
     /// <summary>
-    /// Sets up the worker's state without running <see cref="WorkerScripts.Setup"/>, where that can be
-    /// done; false when the setup script must run.
+    /// Runs <see cref="WorkerScripts.Setup"/> on a PowerShell from <paramref name="create"/>: the
+    /// variables, arguments, preferences, functions and modules. Returns the process id it reported.
     /// </summary>
-    protected virtual bool SetStateDirectly() => false;
-
-    private int RunSetup()
+    protected int RunSetup(Func<PowerShell> create)
     {
         var variables = setup.GlobalVariables().ToList();
         var names = variables.Select(v => v.Key).ToArray();
         var values = variables.Select(v => v.Value).Concat(setup.ArgumentList).ToList();
-        var result = Invoke(ps =>
+        var result = Invoke(create, ps =>
         {
             ps.AddScript(WorkerScripts.Setup)
                 .AddParameter("Names", names)
@@ -141,10 +93,16 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
         return result.Count > 0 && int.TryParse(result[^1]?.ToString(), out int pid) ? pid : 0;
     }
 
-    private List<PSObject> Invoke(Action<PowerShell> build, string what)
+    /// <summary>Runs -InitializationScript, if any, in the global scope.</summary>
+    protected void RunInitializationScript(Func<PowerShell> create)
     {
-        using var ps = PowerShell.Create();
-        ps.Runspace = Runspace;
+        if (!string.IsNullOrWhiteSpace(setup.InitializationScript))
+            Invoke(create, ps => ps.AddScript(setup.InitializationScript, useLocalScope: false), "-InitializationScript");
+    }
+
+    private static List<PSObject> Invoke(Func<PowerShell> create, Action<PowerShell> build, string what)
+    {
+        using var ps = create();
         build(ps);
         var result = ps.Invoke().ToList();
         if (ps.HadErrors && ps.Streams.Error.Count > 0)
@@ -152,12 +110,12 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
         return result;
     }
 
-    private void ReadOutputs()
+    private void ReadOutputs(PSDataCollection<PSObject> output)
     {
         // Handlers may overlap; outputs must be reported in the order the worker wrote them.
         lock (_readGate)
         {
-            foreach (var value in _output.ReadAll())
+            foreach (var value in output.ReadAll())
             {
                 if (value?.BaseObject is string text && text == setup.Marker)
                     ReportItemEnded(null);
@@ -196,7 +154,8 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
         };
     }
 
-    private static PSDataCollection<object> NewInput()
+    /// <summary>An input collection for a loop: it lets go of each batch once the loop has taken it.</summary>
+    internal static PSDataCollection<object> NewInput()
     {
         var input = new PSDataCollection<object>();
         ReleaseOnEnumeration?.SetValue(input, true);

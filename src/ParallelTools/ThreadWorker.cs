@@ -5,42 +5,70 @@ namespace ParallelTools;
 
 /// <summary>
 /// A worker that is a runspace in this process (Invoke-ThreadMap): its loop pipeline runs on a
-/// thread of its own, and objects pass by reference, not serialised.
+/// thread of its own, and objects pass by reference, not serialised. It takes a
+/// <see cref="ReadyLoop"/> kept from an earlier call, or opens one, and hands it the call's set-up.
 /// </summary>
 internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
 {
     private volatile bool _killed;
 
-    protected override async Task<Runspace> OpenRunspaceAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var runspace = await WarmRunspaces.Threads.TakeOrOpenAsync().ConfigureAwait(false);
+        var ready = await WarmRunspaces.Threads.TakeOrOpenAsync().ConfigureAwait(false);
         if (_killed)
         {
-            runspace.Dispose();
+            ready.Dispose();
             throw new OperationCanceledException("The worker was stopped while it started.");
         }
-        return runspace;
+        Attach(ready.Runspace, ready.Loop, ready.Input, ready.Output);
+        Running(ready.Result);
+        var setUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (cancellationToken.Register(() => setUp.TrySetCanceled(cancellationToken)))
+        {
+            // What WorkerScripts.ReadyLoopCaller takes: the set-up runs on the loop's own thread.
+            ready.Input.Add(new object[]
+            {
+                (Func<EngineIntrinsics, bool>)(engine => SetUpHere(engine, setUp)),
+                Setup.Marker, Setup.Script.ScriptText, Setup.AsProcessBlock, (Action)EndItem,
+            });
+            await setUp.Task.ConfigureAwait(false);
+        }
     }
-
-    protected override bool InThisProcess => true;
 
     /// <summary>
-    /// Sets the variables and preferences through the session state of this process's runspace: a
-    /// script for that cost 3-6 ms of CPU per runspace (64 runspaces: 0.2-0.4 s before the first
-    /// item ran). Functions and modules still go through the setup script.
+    /// Sets the variables and preferences straight into the global scope (the loop's caller runs
+    /// there): a script for that cost 3-6 ms of CPU per runspace (64 runspaces: 0.2-0.4 s before the
+    /// first item ran). Functions and modules still go through the setup script, run nested on the
+    /// loop's thread, as does -InitializationScript.
     /// </summary>
-    protected override bool SetStateDirectly()
+    private bool SetUpHere(EngineIntrinsics engine, TaskCompletionSource done)
     {
-        if (Setup.Functions.Count > 0 || Setup.Modules.Count > 0)
+        try
+        {
+            if (Setup.Functions.Count > 0 || Setup.Modules.Count > 0)
+                RunSetup(Nested);
+            else
+            {
+                var variables = engine.SessionState.PSVariable;
+                foreach (var (name, value) in Setup.GlobalVariables())
+                    variables.Set(name, value);
+                variables.Set("__ptArguments", Setup.ArgumentList.ToArray());
+                foreach (System.Collections.DictionaryEntry preference in Setup.Preferences)
+                    variables.Set((string)preference.Key, preference.Value);
+            }
+            RunInitializationScript(Nested);
+            done.TrySetResult();
+            return true;
+        }
+        catch (Exception ex)
+        {
+            Closing = true; // the loop ends with this: a failed start, not a death
+            done.TrySetException(ex);
             return false;
-        var state = Runspace!.SessionStateProxy;
-        foreach (var (name, value) in Setup.GlobalVariables())
-            state.SetVariable(name, value);
-        state.SetVariable("__ptArguments", Setup.ArgumentList.ToArray());
-        foreach (System.Collections.DictionaryEntry preference in Setup.Preferences)
-            state.SetVariable((string)preference.Key, preference.Value);
-        return true;
+        }
     }
+
+    private static PowerShell Nested() => PowerShell.Create(RunspaceMode.CurrentRunspace);
 
     /// <summary>Stops the running script (PowerShell.Stop, without waiting); never blocks.</summary>
     public override void Kill()

@@ -3,26 +3,20 @@ using System.Management.Automation.Runspaces;
 
 namespace ParallelTools;
 
-/// <summary>
-/// Fresh runspaces kept ready for the next call of this session, so it does not pay their opening:
-/// pwsh worker processes for Invoke-ProcessMap, runspaces of this process for Invoke-ThreadMap. A
-/// call that ends opens as many as it used, in the background; they have run nothing (every call
-/// still gets workers with no state from another call) and are closed when no call takes them
-/// within the keep time. A call that comes while they are still opening waits for them rather
-/// than opening more beside them. A worker process also ends by itself when this process ends
-/// (its standard input closes).
-/// </summary>
-internal sealed class WarmRunspaces(Func<Runspace> create, bool openOneAtATime)
+/// <summary>What a map cmdlet asks of the workers kept between its calls.</summary>
+internal interface IWarmWorkers
 {
-    private readonly ConcurrentQueue<Task<Runspace?>> _kept = new();
-    private readonly object _gate = new();
-    private readonly object _opening = new();
-    private Timer? _expiry;
+    /// <summary>Opens workers in the background until <paramref name="count"/> are kept; closes them all after <paramref name="keep"/>.</summary>
+    void Replenish(int count, TimeSpan keep);
 
+    /// <summary>Closes every kept worker (those still opening, once open).</summary>
+    void CloseAll();
+}
+
+/// <summary>The kept workers of each kind, shared by all calls of this session.</summary>
+internal static class WarmRunspaces
+{
     public static readonly Lazy<TypeTable> Types = new(TypeTable.LoadDefaultTypeFiles);
-
-    // Worker processes start side by side: each is its own pwsh, with nothing of this process to contend for.
-    public static readonly WarmRunspaces Processes = new(() => RunspaceFactory.CreateOutOfProcessRunspace(Types.Value), openOneAtATime: false);
 
     // Utility and Management are imported as the runspace opens (in the background for kept ones):
     // otherwise the first Start-Sleep, Get-Item or Invoke-RestMethod in each runspace autoloads them
@@ -34,49 +28,78 @@ internal sealed class WarmRunspaces(Func<Runspace> create, bool openOneAtATime)
         return state;
     });
 
-    public static readonly WarmRunspaces Threads = new(() => RunspaceFactory.CreateRunspace(ThreadSessionState.Value), openOneAtATime: true);
+    // Worker processes start side by side: each is its own pwsh, with nothing of this process to contend for.
+    public static readonly WarmRunspaces<Runspace> Processes = new(OpenProcess, IsOpen, openOneAtATime: false);
+
+    // Runspaces of this process are kept with their loop already running, waiting for a call's set-up.
+    public static readonly WarmRunspaces<ReadyLoop> Threads = new(() => ReadyLoop.Open(ThreadSessionState.Value), ready => ready.IsWaiting, openOneAtATime: true);
+
+    private static Runspace OpenProcess()
+    {
+        var runspace = RunspaceFactory.CreateOutOfProcessRunspace(Types.Value);
+        runspace.Open();
+        return runspace;
+    }
+
+    private static bool IsOpen(Runspace runspace) => runspace.RunspaceStateInfo.State == RunspaceState.Opened;
+}
+
+/// <summary>
+/// Fresh workers kept ready for the next call of this session, so it does not pay their opening:
+/// pwsh worker processes for Invoke-ProcessMap, runspaces of this process for Invoke-ThreadMap. A
+/// call that ends opens as many as it used, in the background; they have run none of a call's
+/// scripts (every call still gets workers with no state from another call) and are closed when no
+/// call takes them within the keep time. A call that comes while they are still opening waits for
+/// them rather than opening more beside them. A worker process also ends by itself when this
+/// process ends (its standard input closes).
+/// </summary>
+internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, bool openOneAtATime) : IWarmWorkers
+    where T : class, IDisposable
+{
+    private readonly ConcurrentQueue<Task<T?>> _kept = new();
+    private readonly object _gate = new();
+    private readonly object _opening = new();
+    private Timer? _expiry;
 
     /// <summary>
-    /// A kept runspace (waiting for it if it is still opening), or a newly opened one. Not cancellable:
-    /// a runspace abandoned half-way would never be closed; the caller closes what it no longer wants.
+    /// A kept worker (waiting for it if it is still opening), or a newly opened one. Not cancellable:
+    /// a worker abandoned half-way would never be closed; the caller closes what it no longer wants.
     /// </summary>
-    public async Task<Runspace> TakeOrOpenAsync()
+    public async Task<T> TakeOrOpenAsync()
     {
         while (_kept.TryDequeue(out var kept))
         {
-            var runspace = await kept.ConfigureAwait(false);
-            if (runspace?.RunspaceStateInfo.State == RunspaceState.Opened)
-                return runspace;
-            if (runspace is not null)
-                CloseLater(runspace);
+            var worker = await kept.ConfigureAwait(false);
+            if (worker is not null && isUsable(worker))
+                return worker;
+            if (worker is not null)
+                CloseLater(worker);
         }
         return await OnOwnThread(Open).ConfigureAwait(false);
     }
 
-    /// <summary>Opens runspaces in the background until <paramref name="count"/> are kept; closes them all after <paramref name="keep"/>.</summary>
     public void Replenish(int count, TimeSpan keep)
     {
         lock (_gate)
         {
             _expiry?.Dispose();
             _expiry = new Timer(_ => CloseAll(), null, keep, Timeout.InfiniteTimeSpan);
-            var opening = new List<TaskCompletionSource<Runspace?>>();
+            var opening = new List<TaskCompletionSource<T?>>();
             for (int i = _kept.Count; i < count; i++)
             {
-                var runspace = new TaskCompletionSource<Runspace?>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _kept.Enqueue(runspace.Task);
-                opening.Add(runspace);
+                var worker = new TaskCompletionSource<T?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _kept.Enqueue(worker.Task);
+                opening.Add(worker);
             }
             // Runspaces of this process open one after another anyway: on one thread, not a thread each.
             if (openOneAtATime)
                 OnOwnThread(() => OpenEach(opening));
             else
-                foreach (var runspace in opening)
-                    OnOwnThread(() => OpenEach([runspace]));
+                foreach (var worker in opening)
+                    OnOwnThread(() => OpenEach([worker]));
         }
     }
 
-    /// <summary>Closes every kept runspace (those still opening, once open).</summary>
     public void CloseAll()
     {
         lock (_gate)
@@ -85,33 +108,26 @@ internal sealed class WarmRunspaces(Func<Runspace> create, bool openOneAtATime)
             _expiry = null;
         }
         while (_kept.TryDequeue(out var kept))
-            kept.ContinueWith(t => { if (t.Result is { } runspace) CloseLater(runspace); }, TaskScheduler.Default);
+            kept.ContinueWith(t => { if (t.Result is { } worker) CloseLater(worker); }, TaskScheduler.Default);
     }
 
     // Runspaces of this process one at a time: opened side by side they contend for the engine's
     // locks, and 64 took seconds (up to half a minute) where one after another they take about 10 ms each.
-    private Runspace Open()
+    private T Open()
     {
         if (!openOneAtATime)
-            return OpenNow();
+            return open();
         lock (_opening)
-            return OpenNow();
+            return open();
     }
 
-    private Runspace OpenNow()
+    private void OpenEach(List<TaskCompletionSource<T?>> opening)
     {
-        var runspace = create();
-        runspace.Open();
-        return runspace;
+        foreach (var worker in opening)
+            worker.SetResult(OpenOrNull());
     }
 
-    private void OpenEach(List<TaskCompletionSource<Runspace?>> opening)
-    {
-        foreach (var runspace in opening)
-            runspace.SetResult(OpenOrNull());
-    }
-
-    private Runspace? OpenOrNull()
+    private T? OpenOrNull()
     {
         try
         {
@@ -125,17 +141,17 @@ internal sealed class WarmRunspaces(Func<Runspace> create, bool openOneAtATime)
 
     // Opening blocks for a while (a pwsh start-up, or ~15 ms of session set-up): on threads of their
     // own, since dozens of them on pool threads starved the pool (a call took 30 s instead of 2).
-    private static Task<T> OnOwnThread<T>(Func<T> open) =>
+    private static Task<TResult> OnOwnThread<TResult>(Func<TResult> open) =>
         Task.Factory.StartNew(open, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private static Task OnOwnThread(Action open) =>
         Task.Factory.StartNew(open, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static void CloseLater(Runspace runspace) => Task.Run(() =>
+    private static void CloseLater(T worker) => Task.Run(() =>
     {
         try
         {
-            runspace.Dispose();
+            worker.Dispose();
         }
         catch (Exception)
         {

@@ -21,11 +21,19 @@ internal static class WorkerScripts
         """;
 
     /// <summary>
-    /// Calls <see cref="Loop"/>, passed in as a scriptblock (the first argument), on this script's
-    /// input. In this process the loop is parsed and compiled once for all runspaces: run as script
-    /// text, each runspace parsed and compiled it anew (64 runspaces: about 0.1 s of CPU per call).
+    /// Runs in a runspace of this process kept for the next call (<see cref="ReadyLoop"/>), in its
+    /// global scope. Waits for the call's set-up: an array of a set-up callback (given the engine;
+    /// false when the set-up failed), the marker, the script text, whether it runs as a process block
+    /// and the callback for each item's end. Then calls <see cref="Loop"/>, passed in as a
+    /// scriptblock (the first argument), on the rest of its input. The loop is parsed and compiled
+    /// once for all runspaces: run as script text, each runspace parsed and compiled it anew (64
+    /// runspaces: about 0.1 s of CPU per call).
     /// </summary>
-    public const string LoopCaller = "& $args[0] $args[1] $args[2] $args[3] $input $args[4]";
+    public const string ReadyLoopCaller = """
+        if (-not $input.MoveNext()) { return }
+        $__ptCall = $input.Current
+        if ($__ptCall[0].Invoke($ExecutionContext)) { & $args[0] $__ptCall[1] $__ptCall[2] $__ptCall[3] $input $__ptCall[4] }
+        """;
 
     /// <summary>The loop as a scriptblock of this process: taken from PowerShell's cache of parsed scripts, so all share one compilation.</summary>
     public static System.Management.Automation.ScriptBlock LoopBlock() => System.Management.Automation.ScriptBlock.Create(Loop);

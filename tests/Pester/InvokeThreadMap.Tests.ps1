@@ -78,6 +78,17 @@ Describe 'Invoke-ThreadMap state' {
         ($starts | Select-Object -Unique).Count | Should -BeLessOrEqual 3
     }
 
+    It 'gives every item one error naming a failed -InitializationScript, leaves no runspace open, and the next call runs' {
+        $before = Get-OpenRunspaceCount
+        $out = 1..3 | Invoke-ThreadMap -ThrottleLimit 2 -InitializationScript { Write-Error 'bad init' } { $_ } -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 3
+        $errs.TargetObject | Should -Be @(1, 2, 3)
+        $errs | ForEach-Object { $_.Exception.Message | Should -BeLike '*-InitializationScript failed*bad init*' }
+        Get-OpenRunspaceCount | Should -Be $before
+        1..2 | Invoke-ThreadMap -ThrottleLimit 2 { $_ } | Should -Be @(1, 2)
+    }
+
     It 'imports -ImportModule by path in each runspace' {
         $module = Join-Path $TestDrive 'Helper.psm1'
         Set-Content $module 'function Get-Triple($n) { 3 * $n }'

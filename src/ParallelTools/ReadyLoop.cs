@@ -1,0 +1,60 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+namespace ParallelTools;
+
+/// <summary>
+/// A runspace of this process whose worker loop is already running (<see cref="WorkerScripts.ReadyLoopCaller"/>),
+/// waiting for the set-up of the call that takes it. Opened in the background between calls, so a
+/// call pays neither the runspace's opening nor the start of its pipeline and thread.
+/// </summary>
+internal sealed class ReadyLoop : IDisposable
+{
+    private ReadyLoop(Runspace runspace, PowerShell loop, PSDataCollection<object> input, PSDataCollection<PSObject> output, IAsyncResult result)
+    {
+        Runspace = runspace;
+        Loop = loop;
+        Input = input;
+        Output = output;
+        Result = result;
+    }
+
+    public Runspace Runspace { get; }
+    public PowerShell Loop { get; }
+
+    /// <summary>Takes the call's set-up first, then batches of items.</summary>
+    public PSDataCollection<object> Input { get; }
+    public PSDataCollection<PSObject> Output { get; }
+    public IAsyncResult Result { get; }
+
+    /// <summary>Still open and waiting: nothing has stopped it since it was opened.</summary>
+    public bool IsWaiting =>
+        Runspace.RunspaceStateInfo.State == RunspaceState.Opened && Loop.InvocationStateInfo.State == PSInvocationState.Running;
+
+    public static ReadyLoop Open(InitialSessionState state)
+    {
+        var runspace = RunspaceFactory.CreateRunspace(state);
+        runspace.Open();
+        var loop = PowerShell.Create();
+        loop.Runspace = runspace;
+        loop.AddScript(WorkerScripts.ReadyLoopCaller).AddArgument(WorkerScripts.LoopBlock());
+        var input = RunspaceWorker.NewInput();
+        var output = new PSDataCollection<PSObject>();
+        return new ReadyLoop(runspace, loop, input, output, loop.BeginInvoke(input, output));
+    }
+
+    /// <summary>Ends the waiting loop (no more input) and closes the runspace.</summary>
+    public void Dispose()
+    {
+        Input.Complete();
+        try
+        {
+            Loop.Dispose();
+            Runspace.Dispose();
+        }
+        catch (Exception)
+        {
+            // A loop stopped while closing may complain; there is nothing left to free.
+        }
+    }
+}
