@@ -40,3 +40,13 @@ public sealed class MeasuresProcessMemory
 {
     public const string Name = "measures process memory";
 }
+
+/// <summary>
+/// Tests that start worker pools take threads from ParkedThreads, whose tests watch which thread
+/// runs what: they run one after another.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class UsesParkedThreads
+{
+    public const string Name = "uses parked threads";
+}

@@ -55,8 +55,7 @@ public sealed class WorkerPool : IWorkerReports, IDisposable
             // Threads of their own, waiting without the thread pool: PowerShell compiles hot script
             // loops in the background on the pool, and dispatch continuations queued behind dozens
             // of those left workers idle (2,000 items of 10 ms on 64 workers: stalls of 0.3 s).
-            _slotLoops = _slots.Select(slot => Task.Factory.StartNew(() => RunSlot(slot), CancellationToken.None,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+            _slotLoops = _slots.Select(slot => ParkedThreads.Run(() => RunSlot(slot))).ToArray();
             if (_options.ItemTimeout is not null)
                 _watchdog = new Timer(_ => CheckTimeouts(), null, WatchdogPeriod, WatchdogPeriod);
         }

@@ -4,6 +4,7 @@ using ParallelTools.Engine.Workers;
 
 namespace ParallelTools.Engine.Tests.Workers;
 
+[Collection(UsesParkedThreads.Name)]
 public class WorkerPoolTests
 {
     private sealed record Run(List<string> Log, List<Outcome<object?, bool>> Outcomes);
