@@ -34,13 +34,21 @@ internal sealed class ReadyLoop : IDisposable
     public static ReadyLoop Open(InitialSessionState state)
     {
         var runspace = RunspaceFactory.CreateRunspace(state);
-        runspace.Open();
-        var loop = PowerShell.Create();
-        loop.Runspace = runspace;
-        loop.AddScript(WorkerScripts.ReadyLoopCaller).AddArgument(WorkerScripts.LoopBlock());
-        var input = RunspaceWorker.NewInput();
-        var output = new PSDataCollection<PSObject>();
-        return new ReadyLoop(runspace, loop, input, output, loop.BeginInvoke(input, output));
+        try
+        {
+            runspace.Open();
+            var loop = PowerShell.Create();
+            loop.Runspace = runspace;
+            loop.AddScript(WorkerScripts.ReadyLoopCaller).AddArgument(WorkerScripts.LoopBlock());
+            var input = RunspaceWorker.NewInput();
+            var output = new PSDataCollection<PSObject>();
+            return new ReadyLoop(runspace, loop, input, output, loop.BeginInvoke(input, output));
+        }
+        catch
+        {
+            runspace.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Ends the waiting loop (no more input) and closes the runspace.</summary>

@@ -11,6 +11,7 @@ namespace ParallelTools;
 internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
 {
     private volatile bool _killed;
+    private TaskCompletionSource? _setUp;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -20,9 +21,12 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
             ready.Dispose();
             throw new OperationCanceledException("The worker was stopped while it started.");
         }
+        var setUp = _setUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Attach(ready.Runspace, ready.Loop, ready.Input, ready.Output);
         Running(ready.Result);
-        var setUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A loop that ended since it was taken never runs the set-up; one that ends later is killed (Kill).
+        if (!ready.IsWaiting || _killed)
+            setUp.TrySetCanceled();
         using (cancellationToken.Register(() => setUp.TrySetCanceled(cancellationToken)))
         {
             // What WorkerScripts.ReadyLoopCaller takes: the set-up runs on the loop's own thread.
@@ -75,6 +79,7 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
     {
         Closing = true;
         _killed = true;
+        _setUp?.TrySetCanceled(); // a worker killed while it starts: the pool starts another in its place
         try
         {
             Loop?.BeginStop(null, null);

@@ -58,16 +58,21 @@ internal static class ParkedThreads
         {
             while (TakeNext() is { } job)
             {
+                Exception? failure = null;
                 try
                 {
                     job.Work();
-                    job.Completion.SetResult();
                 }
                 catch (Exception ex)
                 {
-                    job.Completion.SetException(ex);
+                    failure = ex;
                 }
+                // Parked before the work is reported done: whoever waited for it and runs more work next finds this thread.
                 Idle.Push(this);
+                if (failure is null)
+                    job.Completion.SetResult();
+                else
+                    job.Completion.SetException(failure);
             }
         }
 

@@ -47,9 +47,17 @@ public class ParkedThreadsTests
     [Fact]
     public async Task Run_EndsTheTaskWithTheWorksException_AndTheThreadServesAgain()
     {
-        var failed = ParkedThreads.Run(() => throw new InvalidOperationException("boom"));
+        Thread? failedOn = null;
+        var failed = ParkedThreads.Run(() =>
+        {
+            failedOn = Thread.CurrentThread;
+            throw new InvalidOperationException("boom");
+        });
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => failed.WaitAsync(Patience));
         Assert.Equal("boom", ex.Message);
-        Assert.True(ParkedThreads.Run(() => { }).Wait(Patience));
+
+        Thread? next = null;
+        Assert.True(ParkedThreads.Run(() => next = Thread.CurrentThread).Wait(Patience));
+        Assert.Same(failedOn, next);
     }
 }
