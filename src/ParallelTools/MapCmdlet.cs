@@ -76,6 +76,7 @@ public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
             Preferences = StreamPreferences(),
             Variables = Variables,
             Functions = Functions,
+            CloseAfterCall = KeepWarmSec > 0,
         };
         _pool = new WorkerPool(() => CreateWorker(setup), new WorkerPoolOptions
         {

@@ -92,6 +92,19 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
 
     public override void Dispose()
     {
+        // A call that keeps warm runspaces does not wait for its used ones to close (64 of them took
+        // 10-24 ms, on every core); one that keeps none closes them all before it returns.
+        if (!_killed && Setup.CloseAfterCall)
+        {
+            Closing = true;
+            Housekeeping.Enqueue(CloseNow);
+        }
+        else
+            CloseNow();
+    }
+
+    private void CloseNow()
+    {
         if (!_killed && !EndLoop(TimeSpan.FromSeconds(2)))
             Kill();
         var loop = Loop;

@@ -91,10 +91,11 @@ internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, boo
                 _kept.Enqueue(worker.Task);
                 opening.Add(worker);
             }
-            // Kept runspaces of this process open one after another on one thread: nobody waits for
-            // them yet, and the other cores stay free for whatever the caller does next.
+            // Kept runspaces of this process open one after another, on the housekeeping thread once the
+            // call's used ones are closed: nobody waits for them yet, and the other cores stay free
+            // for whatever the caller does next.
             if (openPerCore)
-                OnOwnThread(() => OpenEach(opening));
+                Housekeeping.Enqueue(() => OpenEach(opening));
             else
                 foreach (var worker in opening)
                     OnOwnThread(() => OpenEach([worker]));

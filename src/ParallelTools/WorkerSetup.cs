@@ -26,6 +26,12 @@ internal sealed class WorkerSetup
     public IEnumerable<KeyValuePair<string, object?>> GlobalVariables() =>
         Script.Names.Zip(Script.Values, KeyValuePair.Create).Concat(Variables);
 
+    /// <summary>
+    /// The call keeps fresh workers for the next (-KeepWarmSec): its used ones may close after it
+    /// returns. Otherwise every worker is closed when the call ends.
+    /// </summary>
+    public bool CloseAfterCall { get; init; }
+
     /// <summary>Marks the end of each item in the worker's output; unique per call so no real output can match it.</summary>
     public string Marker { get; } = "\u0001ParallelTools:" + Guid.NewGuid().ToString("n");
 }

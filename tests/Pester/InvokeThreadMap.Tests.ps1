@@ -161,7 +161,8 @@ Describe 'Invoke-ThreadMap stopping' {
     It 'keeps fresh runspaces for -KeepWarmSec, lets the next call use them, then closes them' {
         $null = 1..10 | Invoke-ThreadMap -ThrottleLimit 3 -KeepWarmSec 3 { $_ }
         $deadline = [datetime]::UtcNow.AddSeconds(10)
-        while ((Get-OpenRunspaceCount) -lt 4 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        # The call's used runspaces close just after it returns, then fresh ones open.
+        while ((Get-OpenRunspaceCount) -ne 4 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
         Get-OpenRunspaceCount | Should -Be 4
         $kept = @(Get-Runspace | Where-Object { $_.RunspaceStateInfo.State -eq 'Opened' -and $_.Id -ne $Host.Runspace.Id }).Id
 
