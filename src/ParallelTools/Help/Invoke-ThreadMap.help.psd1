@@ -9,7 +9,7 @@ State: $using:name, -Variable and -ArgumentList give every runspace the caller's
 
 Every item gets exactly one outcome. A terminating error (throw) in the scriptblock becomes one non-terminating error whose TargetObject is the item; the other items go on. What the scriptblock writes to the error, warning, verbose, debug and information streams reaches the caller's streams, tagged with the item. An item running longer than -TimeoutSec has its runspace stopped (PowerShell.Stop) and replaced, and gets a timeout error.
 
-Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N stop the running scripts promptly; every runspace that ran items is closed when the call ends, and fresh ones are kept for the next call for -KeepWarmSec.
+Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N stop the running scripts promptly; every runspace that ran items is closed as the call ends (with -KeepWarmSec 0 before it returns, otherwise just after it, in the background), and fresh ones are kept for the next call for -KeepWarmSec.
 '@
     Inputs      = @('System.Object: any object; the runspaces receive the object itself.')
     Parameters  = @{
@@ -21,7 +21,7 @@ Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N stop the runni
         Function             = 'Names of caller functions to define in every runspace. A name that does not exist is a terminating error.'
         TimeoutSec           = 'The runspace running it is stopped (PowerShell.Stop) and replaced. Default 0.'
         MaximumRetryCount    = 'Retried: items held by a runspace that broke. Errors the script throws are never retried.'
-        KeepWarmSec          = 'Here the workers are runspaces, so the next call skips opening them (tens of milliseconds of CPU each, with the Utility and Management modules already imported).'
+        KeepWarmSec          = 'Here the workers are runspaces, so the next call skips opening them (tens of milliseconds of CPU each, with the Utility and Management modules already imported) and starting their worker pipelines, which wait for the call with nothing of any call run in them.'
     }
     Examples    = @(
         @{
