@@ -158,6 +158,18 @@ Describe 'Invoke-ThreadMap stopping' {
         Get-OpenRunspaceCount | Should -Be 1
     }
 
+    It 'lets its pwsh exit promptly while it keeps warm runspaces (their threads do not hold the session)' {
+        $pwsh = Join-Path $PSHOME 'pwsh'
+        # Kept runspaces wait with a pipeline running; used ones close after the call returns.
+        $script = "Import-Module '$env:PARALLELTOOLS_MODULE'; " +
+            '$null = 1..200 | Invoke-ThreadMap -ThrottleLimit 16 -KeepWarmSec 60 { $_ }; ''exiting'''
+        $process = Start-Process $pwsh -ArgumentList '-NoProfile', '-Command', $script -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'out.txt')
+        $exited = $process.WaitForExit(30000)
+        if (-not $exited) { $process.Kill($true) }
+        $exited | Should -BeTrue -Because 'kept runspaces and parked threads must be background threads, not held for -KeepWarmSec (60 s)'
+        Get-Content (Join-Path $TestDrive 'out.txt') | Should -Contain 'exiting'
+    }
+
     It 'keeps fresh runspaces for -KeepWarmSec, lets the next call use them, then closes them' {
         $null = 1..10 | Invoke-ThreadMap -ThrottleLimit 3 -KeepWarmSec 3 { $_ }
         $deadline = [datetime]::UtcNow.AddSeconds(10)
