@@ -8,24 +8,16 @@ namespace ParallelTools;
 /// waiting for the set-up of the call that takes it. Opened in the background between calls, so a
 /// call pays neither the runspace's opening nor the start of its pipeline and thread.
 /// </summary>
-internal sealed class ReadyLoop : IDisposable
+internal sealed class ReadyLoop(Runspace runspace, PowerShell loop, PSDataCollection<object> input, PSDataCollection<PSObject> output, IAsyncResult result)
+    : IDisposable
 {
-    private ReadyLoop(Runspace runspace, PowerShell loop, PSDataCollection<object> input, PSDataCollection<PSObject> output, IAsyncResult result)
-    {
-        Runspace = runspace;
-        Loop = loop;
-        Input = input;
-        Output = output;
-        Result = result;
-    }
-
-    public Runspace Runspace { get; }
-    public PowerShell Loop { get; }
+    public Runspace Runspace { get; } = runspace;
+    public PowerShell Loop { get; } = loop;
 
     /// <summary>Takes the call's set-up first, then batches of items.</summary>
-    public PSDataCollection<object> Input { get; }
-    public PSDataCollection<PSObject> Output { get; }
-    public IAsyncResult Result { get; }
+    public PSDataCollection<object> Input { get; } = input;
+    public PSDataCollection<PSObject> Output { get; } = output;
+    public IAsyncResult Result { get; } = result;
 
     /// <summary>Still open and waiting: nothing has stopped it since it was opened.</summary>
     public bool IsWaiting =>

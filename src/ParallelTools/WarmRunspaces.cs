@@ -29,10 +29,10 @@ internal static class WarmRunspaces
     });
 
     // Worker processes start side by side: each is its own pwsh, with nothing of this process to contend for.
-    public static readonly WarmRunspaces<Runspace> Processes = new(OpenProcess, IsOpen, openPerCore: false);
+    public static readonly WarmRunspaces<Runspace> Processes = new(OpenProcess, IsOpen, inThisProcess: false);
 
     // Runspaces of this process are kept with their loop already running, waiting for a call's set-up.
-    public static readonly WarmRunspaces<ReadyLoop> Threads = new(() => ReadyLoop.Open(ThreadSessionState.Value), ready => ready.IsWaiting, openPerCore: true);
+    public static readonly WarmRunspaces<ReadyLoop> Threads = new(() => ReadyLoop.Open(ThreadSessionState.Value), ready => ready.IsWaiting, inThisProcess: true);
 
     private static Runspace OpenProcess()
     {
@@ -51,9 +51,10 @@ internal static class WarmRunspaces
 /// scripts (every call still gets workers with no state from another call) and are closed when no
 /// call takes them within the keep time. A call that comes while they are still opening waits for
 /// them rather than opening more beside them. A worker process also ends by itself when this
-/// process ends (its standard input closes).
+/// process ends (its standard input closes). Workers <paramref name="inThisProcess"/> open at most
+/// one per core at a time, and kept ones on the housekeeping thread; worker processes all at once.
 /// </summary>
-internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, bool openPerCore) : IWarmWorkers
+internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, bool inThisProcess) : IWarmWorkers
     where T : class, IDisposable
 {
     private readonly ConcurrentQueue<Task<T?>> _kept = new();
@@ -94,7 +95,7 @@ internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, boo
             // Kept runspaces of this process open one after another, on the housekeeping thread once the
             // call's used ones are closed: nobody waits for them yet, and the other cores stay free
             // for whatever the caller does next.
-            if (openPerCore)
+            if (inThisProcess)
                 Housekeeping.Enqueue(() => OpenEach(opening));
             else
                 foreach (var worker in opening)
@@ -119,7 +120,7 @@ internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, boo
     // against 2.08-2.26 s one at a time.
     private T Open()
     {
-        if (!openPerCore)
+        if (!inThisProcess)
             return open();
         _opening.Wait();
         try
