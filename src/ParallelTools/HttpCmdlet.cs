@@ -11,18 +11,21 @@ namespace ParallelTools;
 public abstract class HttpCmdlet<TItem, TResult> : ScheduledCmdlet<TItem, TResult>
 {
     /// <summary>
-    /// Every pipeline object, as given. A string or [uri] binds -Url by value; any other object is a row,
-    /// whose Url (or Uri) property binds -Url by name and whose other per-row properties the cmdlet reads
-    /// itself (<see cref="FromRow"/>). Were those parameters bound by property name, PowerShell would look
-    /// each of them up on every string as well: 20 µs of the pipeline thread per URL in a fresh session.
+    /// The parameter set where a string or [uri] from the pipeline binds to -Url by value. The two
+    /// sets have the same parameters; in <see cref="RowSet"/> an object binds -Url and the per-row
+    /// parameters by property name. With one set PowerShell looked every by-property-name parameter
+    /// up on each string as well: 20 µs of the pipeline thread per URL in a fresh session, 5 µs with two.
     /// </summary>
-    [Parameter(ValueFromPipeline = true, DontShow = true)]
-    public PSObject? InputObject { get; set; }
+    protected const string UrlSet = "Url";
+
+    /// <summary>The parameter set where an object (a CSV row) binds by property name.</summary>
+    protected const string RowSet = "Row";
 
     private string? _authorization;
     private Dictionary<string, string>? _defaultHeaders;
 
-    [Parameter]
+    [Parameter(ParameterSetName = UrlSet)]
+    [Parameter(ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
     public object? Headers { get; set; }
 
     [Parameter]
@@ -106,24 +109,6 @@ public abstract class HttpCmdlet<TItem, TResult> : ScheduledCmdlet<TItem, TResul
             },
         });
     }
-
-    /// <summary>
-    /// The value of a row's property for a per-row parameter (by its name or an alias); null when the
-    /// input is not a row, the row has no such property, or the parameter was given on the command line.
-    /// </summary>
-    protected object? FromRow(string parameter, string? alias = null)
-    {
-        if (InputObject is not { BaseObject: not (string or Uri) } row || MyInvocation.BoundParameters.ContainsKey(parameter))
-            return null;
-        var property = row.Properties[parameter] ?? (alias is null ? null : row.Properties[alias]);
-        return property?.Value;
-    }
-
-    /// <summary><see cref="FromRow"/> as text; an empty cell counts as no value.</summary>
-    protected string? TextFromRow(string parameter, string? alias = null) =>
-        FromRow(parameter, alias) is { } value && LanguagePrimitives.ConvertTo<string>(value) is { } text && !string.IsNullOrWhiteSpace(text)
-            ? text
-            : null;
 
     /// <summary>The headers of one request: the user agent, the given headers, then authorization.</summary>
     protected IReadOnlyDictionary<string, string> RequestHeaders(object? given)

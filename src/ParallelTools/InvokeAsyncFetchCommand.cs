@@ -7,7 +7,7 @@ using ParallelTools.Engine.Scheduling;
 namespace ParallelTools;
 
 /// <summary>Fetches many URLs concurrently with async I/O on one shared connection pool.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "AsyncFetch")]
+[Cmdlet(VerbsLifecycle.Invoke, "AsyncFetch", DefaultParameterSetName = UrlSet)]
 [OutputType(typeof(FetchResult))]
 [OutputType(typeof(PSObject))] // -AsJson: the parsed body
 public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand.Input, FetchResult>
@@ -17,20 +17,24 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
 
     private Fetcher? _fetcher;
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = UrlSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = RowSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Uri")]
     [AllowEmptyString]
     public string Url { get; set; } = "";
 
-    [Parameter]
+    [Parameter(ParameterSetName = UrlSet)]
+    [Parameter(ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(HttpMethodCompleter))]
     public string Method { get; set; } = "GET";
 
-    [Parameter]
+    [Parameter(ParameterSetName = UrlSet)]
+    [Parameter(ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
     public object? Body { get; set; }
 
-    [Parameter]
+    [Parameter(ParameterSetName = UrlSet)]
+    [Parameter(ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
     public string? ContentType { get; set; }
 
     [Parameter]
@@ -61,11 +65,10 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
         base.BeginProcessing();
     }
 
-    /// <summary>One pipeline record with its row's values; turned into a request off the pipeline thread, so a bad row is that row's error.</summary>
+    /// <summary>One pipeline record as bound; turned into a request off the pipeline thread, so a bad row is that row's error.</summary>
     public sealed record Input(string Url, string Method, object? Headers, object? Body, string? ContentType);
 
-    protected override void ProcessRecord() => Submit(new Input(
-        Url, TextFromRow(nameof(Method)) ?? Method, FromRow(nameof(Headers)) ?? Headers, FromRow(nameof(Body)) ?? Body, TextFromRow(nameof(ContentType)) ?? ContentType));
+    protected override void ProcessRecord() => Submit(new Input(Url, Method, Headers, Body, ContentType));
 
     protected override Task<FetchResult> RunItemAsync(Input item, CancellationToken cancellationToken)
     {

@@ -6,19 +6,18 @@ using ParallelTools.Engine.Scheduling;
 namespace ParallelTools;
 
 /// <summary>Downloads URLs to files, a bounded number at a time, each streamed to disk through a private .part file.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "ThreadedDownload")]
+[Cmdlet(VerbsLifecycle.Invoke, "ThreadedDownload", DefaultParameterSetName = UrlSet)]
 [OutputType(typeof(DownloadResult))]
 public sealed class InvokeThreadedDownloadCommand : HttpCmdlet<InvokeThreadedDownloadCommand.Input, DownloadResult>
 {
     /// <summary>Downloads at once by default: chosen with build.ps1 -Task Bench (scenario "download").</summary>
     public const int DefaultThrottle = 8;
 
-    private const string Sha256Alias = "Sha256"; // a manifest's Sha256 column
-
     private readonly TransferCounter _counter = new();
     private Downloader? _downloader;
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = UrlSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = RowSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Uri")]
     [AllowEmptyString]
     public string Url { get; set; } = "";
@@ -27,11 +26,13 @@ public sealed class InvokeThreadedDownloadCommand : HttpCmdlet<InvokeThreadedDow
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = ".";
 
-    [Parameter]
+    [Parameter(ParameterSetName = UrlSet)]
+    [Parameter(ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
     public string? OutFile { get; set; }
 
-    [Parameter]
-    [Alias(Sha256Alias)]
+    [Parameter(ParameterSetName = UrlSet)]
+    [Parameter(ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("Sha256")]
     public string? ExpectedSha256 { get; set; }
 
     [Parameter]
@@ -60,7 +61,7 @@ public sealed class InvokeThreadedDownloadCommand : HttpCmdlet<InvokeThreadedDow
         return $"{mib:0.0} MiB, {mib / Math.Max(seconds, 0.001):0.0} MiB/s";
     };
 
-    /// <summary>One pipeline record with its row's values.</summary>
+    /// <summary>One pipeline record as bound.</summary>
     public sealed record Input(string Url, string? OutFile, string? ExpectedSha256, object? Headers);
 
     protected override void BeginProcessing()
@@ -88,13 +89,8 @@ public sealed class InvokeThreadedDownloadCommand : HttpCmdlet<InvokeThreadedDow
         base.BeginProcessing();
     }
 
-    protected override void ProcessRecord() => Submit(new Input(
-        Url,
-        TextFromRow(nameof(OutFile)) ?? NullIfBlank(OutFile),
-        TextFromRow(nameof(ExpectedSha256), Sha256Alias) ?? NullIfBlank(ExpectedSha256),
-        FromRow(nameof(Headers)) ?? Headers));
-
-    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+    protected override void ProcessRecord() =>
+        Submit(new Input(Url, string.IsNullOrWhiteSpace(OutFile) ? null : OutFile, string.IsNullOrWhiteSpace(ExpectedSha256) ? null : ExpectedSha256, Headers));
 
     protected override Task<DownloadResult> RunItemAsync(Input item, CancellationToken cancellationToken)
     {

@@ -54,21 +54,6 @@ Describe 'Invoke-AsyncFetch requests' {
         $posted.body | Should -Be @('b', 'b')
     }
 
-    It 'takes a row''s values only where the command line gives none, and treats an empty cell as not given' {
-        $rows = @"
-Url,Method,Body
-$Base/echo,,
-$Base/echo,PUT,row body
-"@ | ConvertFrom-Csv
-        $echoes = $rows | Invoke-AsyncFetch | ForEach-Object { Get-Echo $_ }
-        $echoes.method | Should -Be @('GET', 'PUT')
-        $echoes[1].body | Should -Be 'row body'
-
-        $overridden = $rows | Invoke-AsyncFetch -Method POST -Body 'cli' | ForEach-Object { Get-Echo $_ }
-        $overridden.method | Should -Be @('POST', 'POST')
-        $overridden.body | Should -Be @('cli', 'cli')
-    }
-
     It 'sends a bearer token only over https unless -AllowUnencryptedAuthentication' {
         $token = ConvertTo-SecureString 'tok-123' -AsPlainText -Force
         $null = Invoke-AsyncFetch "$Base/echo" -Authentication Bearer -Token $token -ErrorVariable errs -ErrorAction SilentlyContinue

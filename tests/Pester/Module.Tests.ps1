@@ -34,15 +34,6 @@ Describe 'The staged module' {
         (Get-Command Invoke-ThreadedDownload).OutputType.Name | Should -Be 'ParallelTools.Engine.Download.DownloadResult'
     }
 
-    It 'shows each cmdlet''s syntax as one line per real way to call it' {
-        foreach ($command in Get-Command -Module ParallelTools) {
-            $lines = @((Get-Command $command.Name -Syntax) -split '\r?\n' | Where-Object { $_.Trim() })
-            $lines.Count | Should -Be @($lines | Select-Object -Unique).Count -Because "$($command.Name) should not repeat a syntax line"
-        }
-        @((Get-Command Invoke-AsyncFetch -Syntax) -split '\r?\n' | Where-Object { $_.Trim() }).Count | Should -Be 1
-        @((Get-Command Invoke-ThreadedDownload -Syntax) -split '\r?\n' | Where-Object { $_.Trim() }).Count | Should -Be 1
-    }
-
     It 'completes <Parameter> of <Command> with <Expected>' -ForEach @(
         @{ Command = 'Invoke-AsyncFetch'; Parameter = 'Authentication'; Word = ''; Expected = @('Basic', 'Bearer') }
         @{ Command = 'Invoke-ThreadedDownload'; Parameter = 'Authentication'; Word = 'B'; Expected = @('Basic', 'Bearer') }

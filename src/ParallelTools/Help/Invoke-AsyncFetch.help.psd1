@@ -11,10 +11,9 @@ Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N cancel every r
 '@
     Inputs      = @('System.String', 'System.Uri', 'Objects with a Url or Uri property, and optional Method, Headers, Body and ContentType properties')
     Parameters  = @{
-        InputObject                    = 'A string or [uri] is the URL. Any other object is a row: its Url (or Uri) property is the URL, and its Method, Headers, Body and ContentType properties, where present and not empty, are that request''s values for the parameters not given on the command line.'
-        Method                         = 'The HTTP method. Default GET. Taken from each input row''s Method property when not given here, so each CSV row can carry its own. Only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are retried. Tab completion offers the standard methods; any other name is sent as given.'
-        Body                           = 'The request body: a string (sent as UTF-8) or a byte array. Taken from each input row''s Body property when not given here.'
-        ContentType                    = 'The media type of -Body. Default text/plain; charset=utf-8 for strings, application/octet-stream for bytes. Taken from each input row''s ContentType property when not given here.'
+        Method                         = 'The HTTP method. Default GET. Binds by property name, so each CSV row can carry its own. Only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are retried. Tab completion offers the standard methods; any other name is sent as given.'
+        Body                           = 'The request body: a string (sent as UTF-8) or a byte array. Binds by property name.'
+        ContentType                    = 'The media type of -Body. Default text/plain; charset=utf-8 for strings, application/octet-stream for bytes. Binds by property name.'
         ThrottleLimit                  = 'Here, requests in flight across all hosts. Default 64, measured on a 2-core machine with build.ps1 -Task Bench (scenario fetch): more adds no throughput on loopback and costs memory.'
         TimeoutSec                     = 'Counted per attempt of the request (a timed-out attempt may be retried), headers and body together, from when it is sent (not while it waits for a slot). Default 100.'
         MaximumRetryCount              = 'Retried: connection failures, timeouts, 408, 429 and 5xx (not 501, 505), on idempotent methods only; never other 4xx. The result''s Attempts property records how many attempts were made.'
@@ -42,7 +41,7 @@ $base/echo,GET,
 $base/echo,POST,hello
 "@ | ConvertFrom-Csv | Invoke-AsyncFetch | Select-Object Url, StatusCode, Length
 '@
-            Remarks = 'Each row''s Url, Method, Headers, Body and ContentType properties describe its request, so each row of a CSV can be its own request; an empty cell counts as not given.'
+            Remarks = 'Url, Method, Headers, Body and ContentType bind by property name, so each row of a CSV can be its own request.'
         }
         @{
             Title   = 'Retries, timeouts and errors you can count'

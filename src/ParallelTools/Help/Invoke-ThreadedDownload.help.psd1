@@ -15,10 +15,9 @@ Concurrency: each download is one sequential task (request, then read and write 
 '@
     Inputs      = @('System.String', 'System.Uri', 'Objects with a Url or Uri property, and optional OutFile, Sha256 (or ExpectedSha256) and Headers properties')
     Parameters  = @{
-        InputObject                    = 'A string or [uri] is the URL. Any other object is a row: its Url (or Uri) property is the URL, and its OutFile, ExpectedSha256 (or Sha256) and Headers properties, where present and not empty, are that download''s values for the parameters not given on the command line.'
         Destination                    = 'The folder the files go into; created when missing. Default: the current location. Every file''s full path is checked to lie inside it.'
-        OutFile                        = 'The file name (or a relative path with sub-folders) under -Destination. Taken from each input row''s OutFile property when not given here, so a manifest can name each file. A rooted path, a drive, or .. is that item''s error. Without it, the name comes from Content-Disposition, the URL or the host.'
-        ExpectedSha256                 = 'The hex SHA-256 the finished file must have (alias Sha256). Taken from each input row''s ExpectedSha256 or Sha256 property when not given here. The hash is computed while writing; a mismatch is that item''s error and the file is removed instead of taking its name.'
+        OutFile                        = 'The file name (or a relative path with sub-folders) under -Destination. Binds by property name, so a manifest can name each file. A rooted path, a drive, or .. is that item''s error. Without it, the name comes from Content-Disposition, the URL or the host.'
+        ExpectedSha256                 = 'The hex SHA-256 the finished file must have (alias Sha256, so a manifest column named Sha256 binds). The hash is computed while writing; a mismatch is that item''s error and the file is removed instead of taking its name.'
         Force                          = 'Replaces existing target files. Cannot be used with -SkipExisting.'
         SkipExisting                   = 'Leaves existing target files alone and outputs a result with Status Skipped. When the name is known before the request (-OutFile, or a file named by the URL), no request is sent; when only Content-Disposition names an existing file, the body is not downloaded.'
         Resume                         = 'Keeps the .part of a failed or stopped download (as target.part, with the response''s strong ETag or Last-Modified beside it) and continues it on the next run with Range and If-Range. If the file changed on the server, the server sends it whole and it is downloaded afresh from byte 0: bytes of two versions are never spliced. A server that ignores Range also restarts cleanly from 0. With -Resume the name comes from -OutFile, the URL or the host, never from Content-Disposition, so the .part can be found before the request is sent (curl refuses --continue-at with --remote-header-name for the same reason).'
@@ -46,7 +45,7 @@ $base/file/report.bin?size=100000,reports/report.bin,$(Invoke-RestMethod "$base/
 $base/file/data.bin?size=200000,data.bin,$(Invoke-RestMethod "$base/filehash/data.bin?size=200000")
 "@ | ConvertFrom-Csv | Invoke-ThreadedDownload -Destination ./downloads -Force | Select-Object Status, Length, Sha256, Path
 '@
-            Remarks = 'Each row''s Url, OutFile and Sha256 properties describe its download. Each file is checked against its hash as it is written; a mismatch is an error for that row and leaves no file behind.'
+            Remarks = 'Url, OutFile and Sha256 bind by property name. Each file is checked against its hash as it is written; a mismatch is an error for that row and leaves no file behind.'
         }
         @{
             Title   = 'Resume an interrupted download'
