@@ -25,7 +25,7 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
 
     [Parameter(ParameterSetName = UrlSet)]
     [Parameter(ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [AllowEmptyString]
     [ArgumentCompleter(typeof(HttpMethodCompleter))]
     public string Method { get; set; } = "GET";
 
@@ -68,7 +68,12 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
     /// <summary>One pipeline record as bound; turned into a request off the pipeline thread, so a bad row is that row's error.</summary>
     public sealed record Input(string Url, string Method, object? Headers, object? Body, string? ContentType);
 
-    protected override void ProcessRecord() => Submit(new Input(Url, Method, Headers, Body, ContentType));
+    // An empty CSV cell counts as not given: GET, no body, the default content type.
+    protected override void ProcessRecord() => Submit(new Input(
+        Url, string.IsNullOrWhiteSpace(Method) ? "GET" : Method, Headers, IsEmptyText(Body) ? null : Body,
+        string.IsNullOrWhiteSpace(ContentType) ? null : ContentType));
+
+    private static bool IsEmptyText(object? value) => (value is PSObject ps ? ps.BaseObject : value) is string { Length: 0 };
 
     protected override Task<FetchResult> RunItemAsync(Input item, CancellationToken cancellationToken)
     {

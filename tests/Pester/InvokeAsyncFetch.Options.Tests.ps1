@@ -54,6 +54,24 @@ Describe 'Invoke-AsyncFetch requests' {
         $posted.body | Should -Be @('b', 'b')
     }
 
+    It 'treats an empty CSV cell as not given, and lets the command line win over a row' {
+        $rows = @"
+Url,Method,Body,ContentType
+$Base/echo,,,
+$Base/echo,PUT,row body,
+"@ | ConvertFrom-Csv
+        $echoes = $rows | Invoke-AsyncFetch | ForEach-Object { Get-Echo $_ }
+        $echoes.method | Should -Be @('GET', 'PUT')
+        $echoes[0].bodyLength | Should -Be 0
+        $echoes[0].headers.Keys | Should -Not -Contain 'Content-Type'
+        $echoes[1].body | Should -Be 'row body'
+        $echoes[1].headers['Content-Type'] | Should -Be 'text/plain; charset=utf-8'
+
+        $overridden = $rows | Invoke-AsyncFetch -Method POST -Body 'cli' | ForEach-Object { Get-Echo $_ }
+        $overridden.method | Should -Be @('POST', 'POST')
+        $overridden.body | Should -Be @('cli', 'cli')
+    }
+
     It 'sends a bearer token only over https unless -AllowUnencryptedAuthentication' {
         $token = ConvertTo-SecureString 'tok-123' -AsPlainText -Force
         $null = Invoke-AsyncFetch "$Base/echo" -Authentication Bearer -Token $token -ErrorVariable errs -ErrorAction SilentlyContinue

@@ -41,7 +41,7 @@ $base/echo,GET,
 $base/echo,POST,hello
 "@ | ConvertFrom-Csv | Invoke-AsyncFetch | Select-Object Url, StatusCode, Length
 '@
-            Remarks = 'Url, Method, Headers, Body and ContentType bind by property name, so each row of a CSV can be its own request.'
+            Remarks = 'Url, Method, Headers, Body and ContentType bind by property name, so each row of a CSV can be its own request. An empty cell counts as not given: GET, no body, the default content type.'
         }
         @{
             Title   = 'Retries, timeouts and errors you can count'
