@@ -5,8 +5,8 @@ using System.Text.Json;
 namespace ParallelTools;
 
 /// <summary>
-/// Reads request headers given as a hashtable, or (from a CSV column) as a JSON object string such
-/// as <c>{"X-Api-Key":"k"}</c>.
+/// Reads request headers given as a hashtable, an object from ConvertFrom-Json, or (from a CSV
+/// column) a JSON object string such as <c>{"X-Api-Key":"k"}</c>.
 /// </summary>
 internal static class HeaderTable
 {
@@ -18,6 +18,11 @@ internal static class HeaderTable
                 return new Hashtable();
             case IDictionary dictionary:
                 return dictionary;
+            case PSCustomObject when headers is PSObject fromJson: // ConvertFrom-Json
+                var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
+                foreach (var property in fromJson.Properties)
+                    table[property.Name] = property.Value;
+                return table;
             case string text when string.IsNullOrWhiteSpace(text):
                 return new Hashtable();
             case string text:
@@ -28,10 +33,10 @@ internal static class HeaderTable
                 }
                 catch (JsonException ex)
                 {
-                    throw new PSArgumentException($"-Headers must be a hashtable or a JSON object of strings: {ex.Message}");
+                    throw new PSArgumentException($"-Headers must be a hashtable, an object of ConvertFrom-Json, or a JSON object of strings: {ex.Message}");
                 }
             default:
-                throw new PSArgumentException("-Headers must be a hashtable or a JSON object of strings.");
+                throw new PSArgumentException("-Headers must be a hashtable, an object of ConvertFrom-Json, or a JSON object of strings.");
         }
     }
 }

@@ -116,8 +116,11 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
         Method = HttpMethods.Parse(item.Method),
         Headers = RequestHeaders(item.Headers),
         Body = BodyBytes(item.Body),
-        ContentType = item.Body is null ? null : item.ContentType ?? (item.Body is byte[] ? "application/octet-stream" : "text/plain; charset=utf-8"),
+        ContentType = item.Body is null ? null : item.ContentType ?? DefaultContentType(item.Body),
     };
+
+    private static string DefaultContentType(object body) =>
+        (body is PSObject ps ? ps.BaseObject : body) is byte[] ? "application/octet-stream" : "text/plain; charset=utf-8";
 
     private static byte[]? BodyBytes(object? body) => body switch
     {

@@ -72,6 +72,18 @@ $Base/echo,PUT,row body,
         $overridden.body | Should -Be @('cli', 'cli')
     }
 
+    It 'takes -Headers from ConvertFrom-Json, and sends a byte body from a row as application/octet-stream' {
+        $headers = '{"X-Json":"j1"}' | ConvertFrom-Json
+        (Get-Echo (Invoke-AsyncFetch "$Base/echo" -Headers $headers)).headers['X-Json'] | Should -Be 'j1'
+
+        $bytes = Join-Path $TestDrive 'body.bin'
+        [IO.File]::WriteAllBytes($bytes, [byte[]](1, 2, 3))
+        $row = [pscustomobject]@{ Url = "$Base/echo"; Method = 'POST'; Body = (Get-Content $bytes -AsByteStream -Raw) }
+        $echo = Get-Echo ($row | Invoke-AsyncFetch)
+        $echo.bodyLength | Should -Be 3
+        $echo.headers['Content-Type'] | Should -Be 'application/octet-stream'
+    }
+
     It 'sends a bearer token only over https unless -AllowUnencryptedAuthentication' {
         $token = ConvertTo-SecureString 'tok-123' -AsPlainText -Force
         $null = Invoke-AsyncFetch "$Base/echo" -Authentication Bearer -Token $token -ErrorVariable errs -ErrorAction SilentlyContinue

@@ -20,7 +20,7 @@
 
         # The HTTP cmdlets (Invoke-AsyncFetch, Invoke-ThreadedDownload)
         Url                            = 'The URL to request: an absolute http or https URL. Binds from the pipeline by value (strings, [uri]) and by property name (Url, or its alias Uri), so Import-Csv rows with a Url column work; any other input is that item''s error.'
-        Headers                        = 'Request headers: a hashtable, or (per CSV row) a JSON object string such as {"X-Api-Key":"k"}. Binds by property name.'
+        Headers                        = 'Request headers: a hashtable, an object from ConvertFrom-Json, or (per CSV row) a JSON object string such as {"X-Api-Key":"k"}. Binds by property name.'
         UserAgent                      = 'The User-Agent header. Default ParallelTools/<version>.'
         Credential                     = 'Sends Basic authorization with this user name and password. Refused over plain http unless -AllowUnencryptedAuthentication.'
         Authentication                 = 'Basic (with -Credential) or Bearer (with -Token). Inferred when only one of -Credential and -Token is given.'
