@@ -21,6 +21,7 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
     [Parameter(ParameterSetName = RowSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Uri")]
     [AllowEmptyString]
+    [UrlText]
     public string Url { get; set; } = "";
 
     [Parameter(ParameterSetName = UrlSet)]

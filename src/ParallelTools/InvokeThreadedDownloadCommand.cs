@@ -20,6 +20,7 @@ public sealed class InvokeThreadedDownloadCommand : HttpCmdlet<InvokeThreadedDow
     [Parameter(ParameterSetName = RowSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Uri")]
     [AllowEmptyString]
+    [UrlText]
     public string Url { get; set; } = "";
 
     [Parameter(Position = 1)]

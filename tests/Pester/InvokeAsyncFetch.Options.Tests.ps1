@@ -84,6 +84,12 @@ $Base/echo,PUT,row body,
         $echo.headers['Content-Type'] | Should -Be 'application/octet-stream'
     }
 
+    It 'binds a row whose Url or Uri property is a [uri], with its other properties' {
+        $rows = [pscustomobject]@{ Url = [uri]"$Base/echo"; Method = 'PUT' }, [pscustomobject]@{ Uri = [uri]"$Base/echo" }
+        $echoes = $rows | Invoke-AsyncFetch | ForEach-Object { Get-Echo $_ }
+        $echoes.method | Should -Be @('PUT', 'GET')
+    }
+
     It 'sends a bearer token only over https unless -AllowUnencryptedAuthentication' {
         $token = ConvertTo-SecureString 'tok-123' -AsPlainText -Force
         $null = Invoke-AsyncFetch "$Base/echo" -Authentication Bearer -Token $token -ErrorVariable errs -ErrorAction SilentlyContinue

@@ -60,6 +60,11 @@ Describe 'Invoke-ThreadedDownload' {
         ($rows | Invoke-ThreadedDownload -Destination $Folder -Force -Unordered).Path | Split-Path -Leaf | Should -Be @('fast.bin', 'slow.bin')
     }
 
+    It 'binds a row whose Url is a [uri], with its OutFile' {
+        $row = [pscustomobject]@{ Url = [uri]"$Base/file/u.bin?size=10"; OutFile = 'from-uri-row.bin' }
+        ($row | Invoke-ThreadedDownload -Destination $Folder).Path | Split-Path -Leaf | Should -Be 'from-uri-row.bin'
+    }
+
     It 'takes a CSV manifest with OutFile and Sha256, and refuses a file whose hash differs' {
         $good = Get-ServerHash 'm1.bin?size=100000'
         $manifest = @"

@@ -19,7 +19,7 @@
         KeepWarmSec                    = 'Seconds to keep fresh workers ready for the next call after this one completes. The kept workers have run nothing of any call (no state carries over); they are made ready in the background as this call ends and closed when no call takes them in time. Default 30; 0 keeps none and closes any kept by earlier calls.'
 
         # The HTTP cmdlets (Invoke-AsyncFetch, Invoke-ThreadedDownload)
-        Url                            = 'The URL to request: an absolute http or https URL. Binds from the pipeline by value (strings, [uri]) and by property name (Url, or its alias Uri), so Import-Csv rows with a Url column work; any other input is that item''s error.'
+        Url                            = 'The URL to request: an absolute http or https URL. Binds from the pipeline by value (strings, [uri]) and by property name (Url, or its alias Uri, a string or a [uri]), so Import-Csv rows with a Url column work; any other input is that item''s error.'
         Headers                        = 'Request headers: a hashtable, an object from ConvertFrom-Json, or (per CSV row) a JSON object string such as {"X-Api-Key":"k"}. Binds by property name.'
         UserAgent                      = 'The User-Agent header. Default ParallelTools/<version>.'
         Credential                     = 'Sends Basic authorization with this user name and password. Refused over plain http unless -AllowUnencryptedAuthentication.'
