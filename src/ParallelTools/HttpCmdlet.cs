@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
 using ParallelTools.Engine.Http;
 
 namespace ParallelTools;
@@ -114,6 +115,7 @@ public abstract class HttpCmdlet<TItem, TResult> : ScheduledCmdlet<TItem, TResul
     }
 
     /// <summary>The headers of one request: the user agent, the given headers, then authorization.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected IReadOnlyDictionary<string, string> RequestHeaders(object? given)
     {
         // Most rows give no headers of their own: they share one dictionary, which no one changes.
@@ -133,6 +135,7 @@ public abstract class HttpCmdlet<TItem, TResult> : ScheduledCmdlet<TItem, TResul
     }
 
     /// <summary>Credentials go over https only, unless the user allows otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void CheckCredentialsAllowed(string url)
     {
         if (_authorization is not null && !AllowUnencryptedAuthentication && UrlParser.Parse(url).Scheme != Uri.UriSchemeHttps)

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ParallelTools.Engine.Http;
 using ParallelTools.Engine.Scheduling;
@@ -70,12 +71,14 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
     public sealed record Input(string Url, string Method, object? Headers, object? Body, string? ContentType);
 
     // An empty CSV cell counts as not given: GET, no body, the default content type.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void ProcessRecord() => Submit(new Input(
         Url, string.IsNullOrWhiteSpace(Method) ? "GET" : Method, Headers, IsEmptyText(Body) ? null : Body,
         string.IsNullOrWhiteSpace(ContentType) ? null : ContentType));
 
     private static bool IsEmptyText(object? value) => (value is PSObject ps ? ps.BaseObject : value) is string { Length: 0 };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Task<FetchResult> RunItemAsync(Input item, CancellationToken cancellationToken)
     {
         var request = ToRequest(item);
@@ -92,6 +95,7 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override bool WriteOutcome(Outcome<Input, FetchResult> outcome)
     {
         string target = UrlRedactor.Redact(outcome.Item.Url);
@@ -111,6 +115,7 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FetchRequest ToRequest(Input item) => new()
     {
         Url = item.Url,
@@ -123,6 +128,7 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
     private static string DefaultContentType(object body) =>
         (body is PSObject ps ? ps.BaseObject : body) is byte[] ? "application/octet-stream" : "text/plain; charset=utf-8";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte[]? BodyBytes(object? body) => body switch
     {
         null => null,

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
 using ParallelTools.Engine.Scheduling;
 
 namespace ParallelTools;
@@ -97,6 +98,7 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
     }
 
     /// <summary>Hands one pipeline item to the scheduler, writing whatever outcomes are ready.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void Submit(TItem item) => WhileRunning(s => s.Submit(item, Deliver, DeliverOutput));
 
     protected override void EndProcessing()
@@ -131,6 +133,7 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
         GC.SuppressFinalize(this);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WhileRunning(Action<StreamScheduler<TItem, TResult>> action)
     {
         var scheduler = _scheduler ?? throw new InvalidOperationException("BeginProcessing has not run.");
@@ -144,6 +147,7 @@ public abstract class ScheduledCmdlet<TItem, TResult> : PSCmdlet, IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Deliver(Outcome<TItem, TResult> outcome)
     {
         try

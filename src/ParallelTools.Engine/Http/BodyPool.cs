@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace ParallelTools.Engine.Http;
 
@@ -24,6 +25,7 @@ internal sealed class BodyPool
 
     public static bool Suits(long length) => length is >= MinimumLength and < LargeObjectLength;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public byte[] Rent(int length)
     {
         int size = (int)BitOperations.RoundUpToPowerOf2((uint)length);
@@ -38,6 +40,7 @@ internal sealed class BodyPool
         return GC.AllocateUninitializedArray<byte>(size, pinned: kept);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Return(byte[] buffer)
     {
         int index = SizeIndex(buffer.Length);

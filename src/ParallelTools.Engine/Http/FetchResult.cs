@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 
 namespace ParallelTools.Engine.Http;
 
@@ -47,6 +48,7 @@ public sealed class FetchResult : IHttpOutcome
     /// Gives a body still in a pooled buffer an array of its own, and the buffer back to its pool.
     /// Called as the result is delivered, on the one thread that holds it then.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Detach()
     {
         if (_pool is not { } pool)

@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace ParallelTools.Engine.Http;
 
 internal static class ResponseHeaders
 {
     // NonValidated: the strings as received, without first parsing each value into typed header objects.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyDictionary<string, string> Flatten(HttpResponseMessage response)
     {
         var headers = new Dictionary<string, string>(

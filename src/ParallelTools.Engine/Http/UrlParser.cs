@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace ParallelTools.Engine.Http;
 
 /// <summary>Turns user input into an absolute http or https URL, or says clearly why not.</summary>
 public static class UrlParser
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Uri Parse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
