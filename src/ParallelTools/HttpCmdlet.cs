@@ -114,6 +114,9 @@ public abstract class HttpCmdlet<TItem, TResult> : ScheduledCmdlet<TItem, TResul
         });
     }
 
+    /// <summary>An empty or blank value (an empty CSV cell) counts as not given.</summary>
+    protected static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
     /// <summary>The headers of one request: the user agent, the given headers, then authorization.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected IReadOnlyDictionary<string, string> RequestHeaders(object? given)

@@ -72,11 +72,11 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
 
     // An empty CSV cell counts as not given: GET, no body, the default content type.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected override void ProcessRecord() => Submit(new Input(
-        Url, string.IsNullOrWhiteSpace(Method) ? "GET" : Method, Headers, IsEmptyText(Body) ? null : Body,
-        string.IsNullOrWhiteSpace(ContentType) ? null : ContentType));
-
-    private static bool IsEmptyText(object? value) => (value is PSObject ps ? ps.BaseObject : value) is string { Length: 0 };
+    protected override void ProcessRecord()
+    {
+        object? body = Body is PSObject ps ? ps.BaseObject : Body; // a row's byte[] arrives wrapped
+        Submit(new Input(Url, NullIfBlank(Method) ?? "GET", Headers, body is "" ? null : body, NullIfBlank(ContentType)));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Task<FetchResult> RunItemAsync(Input item, CancellationToken cancellationToken)
@@ -122,17 +122,13 @@ public sealed class InvokeAsyncFetchCommand : HttpCmdlet<InvokeAsyncFetchCommand
         Method = HttpMethods.Parse(item.Method),
         Headers = RequestHeaders(item.Headers),
         Body = BodyBytes(item.Body),
-        ContentType = item.Body is null ? null : item.ContentType ?? DefaultContentType(item.Body),
+        ContentType = item.Body is null ? null : item.ContentType ?? (item.Body is byte[] ? "application/octet-stream" : "text/plain; charset=utf-8"),
     };
-
-    private static string DefaultContentType(object body) =>
-        (body is PSObject ps ? ps.BaseObject : body) is byte[] ? "application/octet-stream" : "text/plain; charset=utf-8";
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte[]? BodyBytes(object? body) => body switch
     {
         null => null,
-        PSObject ps => BodyBytes(ps.BaseObject),
         byte[] bytes => bytes,
         string text => Encoding.UTF8.GetBytes(text),
         _ => Encoding.UTF8.GetBytes(body.ToString() ?? ""),

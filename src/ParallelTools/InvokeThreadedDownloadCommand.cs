@@ -91,7 +91,7 @@ public sealed class InvokeThreadedDownloadCommand : HttpCmdlet<InvokeThreadedDow
     }
 
     protected override void ProcessRecord() =>
-        Submit(new Input(Url, string.IsNullOrWhiteSpace(OutFile) ? null : OutFile, string.IsNullOrWhiteSpace(ExpectedSha256) ? null : ExpectedSha256, Headers));
+        Submit(new Input(Url, NullIfBlank(OutFile), NullIfBlank(ExpectedSha256), Headers));
 
     protected override Task<DownloadResult> RunItemAsync(Input item, CancellationToken cancellationToken)
     {

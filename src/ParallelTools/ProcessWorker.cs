@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using ParallelTools.Engine.Workers;
 
 namespace ParallelTools;
 
@@ -22,8 +23,7 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
         if (_killed)
         {
             // Its process was not known when Kill ran: closing the runspace ends it.
-            _ = Task.Factory.StartNew(() => Close(null, runspace, null), CancellationToken.None,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _ = ParkedThreads.Run(() => Close(null, runspace));
             throw new OperationCanceledException("The worker was stopped while it started.");
         }
         // The setup blocks while scripts run: never on a pool thread, since dozens of workers setting
@@ -35,8 +35,7 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
             SetUp(runspace);
             return;
         }
-        await Task.Factory.StartNew(() => SetUp(runspace), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-            .ConfigureAwait(false);
+        await ParkedThreads.Run(() => SetUp(runspace)).ConfigureAwait(false);
     }
 
     // The loop goes to the process as text, to parse there: it cannot receive a scriptblock object.
@@ -51,12 +50,8 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
         }
         SetupRan(RunSetup(OnWorker));
         RunInitializationScript(OnWorker);
-        var loop = OnWorker();
-        loop.AddScript(WorkerScripts.Loop).AddArgument(Setup.Marker).AddArgument(Setup.Script.ScriptText).AddArgument(Setup.AsProcessBlock);
-        var input = NewInput();
-        var output = new PSDataCollection<PSObject>();
-        Attach(runspace, loop, input, output);
-        Running(loop.BeginInvoke(input, output));
+        Attach(ReadyLoop.Start(runspace, loop =>
+            loop.AddScript(WorkerScripts.Loop).AddArgument(Setup.Marker).AddArgument(Setup.Script.ScriptText).AddArgument(Setup.AsProcessBlock)));
     }
 
     private void SetupRan(int processId)
@@ -105,25 +100,10 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
             // else: stops took 100 s after a few killed workers).
             var runspace = Runspace;
             var process = _process;
-            _ = Task.Factory.StartNew(() => Close(null, runspace, process), CancellationToken.None,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _ = ParkedThreads.Run(() => Close(null, runspace, process));
         }
         else
             Close(Loop, Runspace, _process);
-    }
-
-    private static void Close(IDisposable? loop, Runspace? runspace, Process? process)
-    {
-        try
-        {
-            loop?.Dispose();
-            runspace?.Dispose();
-            process?.Dispose();
-        }
-        catch (Exception)
-        {
-            // A runspace whose process is gone may complain while closing; there is nothing left to free.
-        }
     }
 
     // Remoting does not notice when a worker process dies (a kill -9 leaves the pipeline "Running"),

@@ -4,9 +4,10 @@ using System.Management.Automation.Runspaces;
 namespace ParallelTools;
 
 /// <summary>
-/// A runspace of this process whose worker loop is already running (<see cref="WorkerScripts.ReadyLoopCaller"/>),
-/// waiting for the set-up of the call that takes it. Opened in the background between calls, so a
-/// call pays neither the runspace's opening nor the start of its pipeline and thread.
+/// A runspace with its worker loop pipeline running. Kept runspaces of this process (<see cref="Open"/>)
+/// run <see cref="WorkerScripts.ReadyLoopCaller"/>, waiting for the set-up of the call that takes
+/// them: opened in the background between calls, so a call pays neither the runspace's opening nor
+/// the start of its pipeline and thread.
 /// </summary>
 internal sealed class ReadyLoop(Runspace runspace, PowerShell loop, PSDataCollection<object> input, PSDataCollection<PSObject> output, IAsyncResult result)
     : IDisposable
@@ -29,12 +30,7 @@ internal sealed class ReadyLoop(Runspace runspace, PowerShell loop, PSDataCollec
         try
         {
             runspace.Open();
-            var loop = PowerShell.Create();
-            loop.Runspace = runspace;
-            loop.AddScript(WorkerScripts.ReadyLoopCaller).AddArgument(WorkerScripts.LoopBlock());
-            var input = RunspaceWorker.NewInput();
-            var output = new PSDataCollection<PSObject>();
-            return new ReadyLoop(runspace, loop, input, output, loop.BeginInvoke(input, output));
+            return Start(runspace, loop => loop.AddScript(WorkerScripts.ReadyLoopCaller).AddArgument(WorkerScripts.LoopBlock()));
         }
         catch
         {
@@ -43,18 +39,21 @@ internal sealed class ReadyLoop(Runspace runspace, PowerShell loop, PSDataCollec
         }
     }
 
+    /// <summary>Starts a loop pipeline on an open runspace; <paramref name="addScript"/> gives it its script.</summary>
+    public static ReadyLoop Start(Runspace runspace, Action<PowerShell> addScript)
+    {
+        var loop = PowerShell.Create();
+        loop.Runspace = runspace;
+        addScript(loop);
+        var input = RunspaceWorker.NewInput();
+        var output = new PSDataCollection<PSObject>();
+        return new ReadyLoop(runspace, loop, input, output, loop.BeginInvoke(input, output));
+    }
+
     /// <summary>Ends the waiting loop (no more input) and closes the runspace.</summary>
     public void Dispose()
     {
         Input.Complete();
-        try
-        {
-            Loop.Dispose();
-            Runspace.Dispose();
-        }
-        catch (Exception)
-        {
-            // A loop stopped while closing may complain; there is nothing left to free.
-        }
+        RunspaceWorker.Close(Loop, Runspace);
     }
 }

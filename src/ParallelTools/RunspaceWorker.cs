@@ -28,14 +28,16 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
     protected volatile bool Closing;
 
     /// <summary>
-    /// Takes on a loop pipeline of <paramref name="runspace"/>: its outputs and streams become this
-    /// worker's reports, and its end (or the runspace's) a death unless the worker is closing.
+    /// Takes on a running loop: its outputs and streams become this worker's reports, and its end (or
+    /// its runspace's) a death unless the worker is closing.
     /// </summary>
-    protected void Attach(Runspace runspace, PowerShell loop, PSDataCollection<object> input, PSDataCollection<PSObject> output)
+    protected void Attach(ReadyLoop running)
     {
+        var (runspace, loop, output) = (running.Runspace, running.Loop, running.Output);
         Runspace = runspace;
         Loop = loop;
-        _input = input;
+        _input = running.Input;
+        _loopResult = running.Result;
         runspace.StateChanged += (_, e) =>
         {
             if (e.RunspaceStateInfo.State is RunspaceState.Broken or RunspaceState.Closed && !Closing)
@@ -49,9 +51,6 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
                 ReportDied(Describe(e.InvocationStateInfo.Reason, "its pipeline ended"));
         };
     }
-
-    /// <summary>The attached loop runs (or waits for its set-up) as <paramref name="result"/>.</summary>
-    protected void Running(IAsyncResult result) => _loopResult = result;
 
     public override void Send(IReadOnlyList<object?> items) => _input!.Add(items.ToArray());
 
@@ -152,6 +151,21 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
                     ReportOutput(toRecord(record));
             }
         };
+    }
+
+    /// <summary>Closes a loop pipeline, its runspace and (for a worker process) the process handle.</summary>
+    internal static void Close(IDisposable? loop, IDisposable? runspace, IDisposable? process = null)
+    {
+        try
+        {
+            loop?.Dispose();
+            runspace?.Dispose();
+            process?.Dispose();
+        }
+        catch (Exception)
+        {
+            // A stopped pipeline, or a runspace whose process is gone, may complain while closing; there is nothing left to free.
+        }
     }
 
     /// <summary>An input collection for a loop: it lets go of each batch once the loop has taken it.</summary>

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using ParallelTools.Engine.Workers;
 
 namespace ParallelTools;
 
@@ -22,8 +23,7 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
             throw new OperationCanceledException("The worker was stopped while it started.");
         }
         var setUp = _setUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Attach(ready.Runspace, ready.Loop, ready.Input, ready.Output);
-        Running(ready.Result);
+        Attach(ready);
         // A loop that ended since it was taken never runs the set-up; one that ends later is killed (Kill).
         if (!ready.IsWaiting || _killed)
             setUp.TrySetCanceled();
@@ -112,23 +112,9 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
         if (_killed)
         {
             // The stop takes as long as the script takes to notice it: close off the caller's thread.
-            _ = Task.Factory.StartNew(() => Close(loop, runspace), CancellationToken.None,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _ = ParkedThreads.Run(() => Close(loop, runspace));
         }
         else
             Close(loop, runspace);
-    }
-
-    private static void Close(PowerShell? loop, Runspace? runspace)
-    {
-        try
-        {
-            loop?.Dispose();
-            runspace?.Dispose();
-        }
-        catch (Exception)
-        {
-            // A stopped pipeline may complain while closing; there is nothing left to free.
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation.Runspaces;
+using ParallelTools.Engine.Workers;
 
 namespace ParallelTools;
 
@@ -76,7 +77,7 @@ internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, boo
             if (worker is not null)
                 CloseLater(worker);
         }
-        return await OnOwnThread(Open).ConfigureAwait(false);
+        return await ParkedThreads.Run(Open).ConfigureAwait(false);
     }
 
     public void Replenish(int count, TimeSpan keep)
@@ -99,7 +100,7 @@ internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, boo
                 Housekeeping.Enqueue(() => OpenEach(opening));
             else
                 foreach (var worker in opening)
-                    OnOwnThread(() => OpenEach([worker]));
+                    ParkedThreads.Run(() => OpenEach([worker]));
         }
     }
 
@@ -151,22 +152,8 @@ internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, boo
         }
     }
 
-    // Opening blocks for a while (a pwsh start-up, or ~15 ms of session set-up): on threads of their
-    // own, since dozens of them on pool threads starved the pool (a call took 30 s instead of 2).
-    private static Task<TResult> OnOwnThread<TResult>(Func<TResult> open) =>
-        Task.Factory.StartNew(open, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    private static Task OnOwnThread(Action open) =>
-        Task.Factory.StartNew(open, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    private static void CloseLater(T worker) => Task.Run(() =>
-    {
-        try
-        {
-            worker.Dispose();
-        }
-        catch (Exception)
-        {
-        }
-    });
+    // Opening and closing block for a while (a pwsh start-up or exit, or ~15 ms of session set-up):
+    // on threads of their own, since dozens of them on pool threads starved the pool (a call took
+    // 30 s instead of 2).
+    private static void CloseLater(T worker) => ParkedThreads.Run(() => RunspaceWorker.Close(null, worker));
 }

@@ -27,6 +27,24 @@ internal static class ParkedThreads
         return job.Completion.Task;
     }
 
+    /// <summary>Runs <paramref name="work"/> on a parked thread, or a new one; the task ends with its result.</summary>
+    public static Task<T> Run<T>(Func<T> work)
+    {
+        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Run(() =>
+        {
+            try
+            {
+                result.SetResult(work());
+            }
+            catch (Exception ex)
+            {
+                result.SetException(ex);
+            }
+        });
+        return result.Task;
+    }
+
     private sealed class Job(Action work)
     {
         public Action Work { get; } = work;
