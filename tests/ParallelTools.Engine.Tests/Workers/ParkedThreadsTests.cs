@@ -60,4 +60,14 @@ public class ParkedThreadsTests
         Assert.True(ParkedThreads.Run(() => next = Thread.CurrentThread).Wait(Patience));
         Assert.Same(failedOn, next);
     }
+
+    [Fact]
+    public async Task RunWithResult_GivesTheWorksResultOrException_OffThePool()
+    {
+        Assert.Equal(42, await ParkedThreads.Run(() => Thread.CurrentThread.IsThreadPoolThread ? -1 : 42).WaitAsync(Patience));
+
+        var failed = ParkedThreads.Run<int>(() => throw new InvalidOperationException("boom"));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => failed.WaitAsync(Patience));
+        Assert.Equal("boom", ex.Message);
+    }
 }
