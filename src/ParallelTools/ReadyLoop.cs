@@ -27,6 +27,7 @@ internal sealed class ReadyLoop(Runspace runspace, PowerShell loop, PSDataCollec
     public static ReadyLoop Open(InitialSessionState state)
     {
         var runspace = RunspaceFactory.CreateRunspace(state);
+        runspace.Name = $"ThreadMap{runspace.Id}"; // tells them apart in Get-Runspace
         try
         {
             runspace.Open();

@@ -156,11 +156,17 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
     /// <summary>Closes a loop pipeline, its runspace and (for a worker process) the process handle.</summary>
     internal static void Close(IDisposable? loop, IDisposable? runspace, IDisposable? process = null)
     {
+        // Each on its own: a part that complains must not leave the next one open.
+        DisposeQuietly(loop);
+        DisposeQuietly(runspace);
+        DisposeQuietly(process);
+    }
+
+    private static void DisposeQuietly(IDisposable? part)
+    {
         try
         {
-            loop?.Dispose();
-            runspace?.Dispose();
-            process?.Dispose();
+            part?.Dispose();
         }
         catch (Exception)
         {

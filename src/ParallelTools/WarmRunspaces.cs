@@ -38,6 +38,7 @@ internal static class WarmRunspaces
     private static Runspace OpenProcess()
     {
         var runspace = RunspaceFactory.CreateOutOfProcessRunspace(Types.Value);
+        runspace.Name = $"ProcessMap{runspace.Id}";
         runspace.Open();
         return runspace;
     }

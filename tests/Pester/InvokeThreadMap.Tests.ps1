@@ -9,8 +9,11 @@ BeforeAll {
     $script:Server = Start-TestServer
     $script:Base = $Server.BaseUri
 
-    # Runspaces of this process whose name marks them as ours are still open.
-    function Get-OpenRunspaceCount { @(Get-Runspace | Where-Object { $_.RunspaceStateInfo.State -eq 'Opened' }).Count }
+    # Open runspaces of this process that Invoke-ThreadMap opened (it names them ThreadMap<Id>).
+    function Get-OpenRunspaceCount { @(Get-OpenWorkerRunspace).Count }
+    function Get-OpenWorkerRunspace { Get-Runspace -Name 'ThreadMap*' | Where-Object { $_.RunspaceStateInfo.State -eq 'Opened' } }
+    # What a failed count shows: every runspace of this process.
+    function Show-Runspaces { Get-Runspace | Format-Table Id, Name, @{ n = 'State'; e = { $_.RunspaceStateInfo.State } }, Availability | Out-String }
 }
 
 AfterAll {
@@ -148,14 +151,14 @@ Describe 'Invoke-ThreadMap stopping' {
         $seconds | Should -BeLessThan 5
         # Killed runspaces close on threads of their own; give them a moment.
         $deadline = [datetime]::UtcNow.AddSeconds(10)
-        while ((Get-OpenRunspaceCount) -gt 1 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-        Get-OpenRunspaceCount | Should -Be 1
+        while ((Get-OpenRunspaceCount) -gt 0 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Get-OpenRunspaceCount | Should -Be 0 -Because (Show-Runspaces)
     }
 
     It 'closes every runspace when the call ends' {
         # -KeepWarmSec 0: no fresh runspaces are kept for a next call either.
         $null = 1..100 | Invoke-ThreadMap -ThrottleLimit 8 -KeepWarmSec 0 { $_ }
-        Get-OpenRunspaceCount | Should -Be 1
+        Get-OpenRunspaceCount | Should -Be 0 -Because (Show-Runspaces)
     }
 
     It 'lets its pwsh exit promptly while it keeps warm runspaces (their threads do not hold the session)' {
@@ -174,9 +177,9 @@ Describe 'Invoke-ThreadMap stopping' {
         $null = 1..10 | Invoke-ThreadMap -ThrottleLimit 3 -KeepWarmSec 3 { $_ }
         $deadline = [datetime]::UtcNow.AddSeconds(10)
         # The call's used runspaces close just after it returns, then fresh ones open.
-        while ((Get-OpenRunspaceCount) -ne 4 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-        Get-OpenRunspaceCount | Should -Be 4
-        $kept = @(Get-Runspace | Where-Object { $_.RunspaceStateInfo.State -eq 'Opened' -and $_.Id -ne $Host.Runspace.Id }).Id
+        while ((Get-OpenRunspaceCount) -ne 3 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        Get-OpenRunspaceCount | Should -Be 3 -Because (Show-Runspaces)
+        $kept = @(Get-OpenWorkerRunspace).Id
 
         # The next call runs in the kept runspaces: they see none of its state before it, and are closed after it.
         $seen = @(1..30 | Invoke-ThreadMap -ThrottleLimit 3 -KeepWarmSec 3 -BatchSize 1 { Start-Sleep -Milliseconds 20; "$([runspace]::DefaultRunspace.Id)" } | Select-Object -Unique)
@@ -184,6 +187,6 @@ Describe 'Invoke-ThreadMap stopping' {
         @($seen | Where-Object { $_ -notin $kept }).Count | Should -Be 0
         # Its own fresh ones are kept in turn, then closed after 3 s.
         Start-Sleep -Seconds 5
-        Get-OpenRunspaceCount | Should -Be 1
+        Get-OpenRunspaceCount | Should -Be 0 -Because (Show-Runspaces)
     }
 }

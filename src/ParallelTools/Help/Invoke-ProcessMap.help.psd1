@@ -74,6 +74,8 @@ $offset = 1000
     )
     Notes       = @'
 Serialisation: objects cross between the caller and the workers as PowerShell remoting serialises them (depth 1), the same as Start-Job. Live objects such as processes, files or open connections arrive as property bags; return plain data from the scriptblock. Variables a scriptblock sets may remain in its worker for the next items it runs there (as with ForEach-Object); do not rely on them.
+
+Get-Runspace lists each worker's runspace by the name ProcessMap<Id> while it is open (kept warm ones too, until -KeepWarmSec ends).
 '@
     Links       = @('about_ParallelTools', 'Invoke-ThreadMap', 'ForEach-Object', 'Start-Job')
 }

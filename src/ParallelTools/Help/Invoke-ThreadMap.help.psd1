@@ -80,6 +80,8 @@ function Get-Double($n) { 2 * $n }
     )
     Notes       = @'
 Runspaces share this process: a script that changes the process (its current directory through [Environment]::CurrentDirectory, environment variables, static state) affects the others. Each runspace has its own PowerShell location ($PWD), variables and functions. Variables a scriptblock sets may remain in its runspace for the next items it runs there; do not rely on them.
+
+Get-Runspace lists the runspaces Invoke-ThreadMap opens by the name ThreadMap<Id> (kept warm ones too, until -KeepWarmSec ends); Invoke-ProcessMap's worker runspaces are named ProcessMap<Id>.
 '@
     Links       = @('about_ParallelTools', 'Invoke-ProcessMap', 'ForEach-Object')
 }
