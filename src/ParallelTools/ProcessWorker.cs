@@ -59,19 +59,34 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
         _processId = processId;
         if (_killed)
         {
-            KillProcess(); // Kill() ran before the process id was known
+            Kill(); // again: the first ran before the process id (or the runspace) was known
             throw new OperationCanceledException("The worker was stopped while it started.");
         }
         WatchProcess();
     }
 
-    /// <summary>Never blocks: a worker still opening is ended by <see cref="StartAsync"/> once it can be.</summary>
+    /// <summary>
+    /// Never blocks. Asks the worker to close (remoting stops its running script, and the process
+    /// exits), and kills the process if it has not exited within <see cref="KillGrace"/>: a runspace
+    /// closed only after its process was killed stays "Closing" for good, with a thread blocked on it
+    /// (seen for over 100 s). A worker still opening is ended by <see cref="StartAsync"/> once it can be.
+    /// </summary>
     public override void Kill()
     {
         Closing = true;
         _killed = true;
-        KillProcess();
+        try
+        {
+            Runspace?.CloseAsync();
+        }
+        catch (Exception)
+        {
+            // Already closing, closed or broken: the process kill below still ends it.
+        }
+        _ = Task.Delay(KillGrace).ContinueWith(_ => KillProcess(), TaskScheduler.Default);
     }
+
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
 
     private void KillProcess()
     {
@@ -94,16 +109,25 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
             Kill();
         if (_killed)
         {
-            // Closing a runspace whose process was killed waits for an answer that never comes, and
-            // disposing its pipeline waits for a stop the dead process never acknowledges: close only
-            // the runspace, on a thread of its own (pool threads blocked that way starved everything
-            // else: stops took 100 s after a few killed workers).
+            // Disposing the runspace of a process that died before it closed waits for an answer that
+            // never comes, and disposing its pipeline for a stop never acknowledged: wait, on a thread
+            // of its own, for the close Kill began, and dispose the runspace only once it has closed.
             var runspace = Runspace;
             var process = _process;
-            _ = ParkedThreads.Run(() => Close(null, runspace, process));
+            _ = ParkedThreads.Run(() => CloseOnceClosed(runspace, process));
         }
         else
             Close(Loop, Runspace, _process);
+    }
+
+    private static void CloseOnceClosed(Runspace? runspace, Process? process)
+    {
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * (long)(KillGrace.TotalSeconds + 3);
+        while (runspace?.RunspaceStateInfo.State is RunspaceState.Opened or RunspaceState.Closing or RunspaceState.BeforeOpen or RunspaceState.Opening
+            && Stopwatch.GetTimestamp() < deadline)
+            Thread.Sleep(50);
+        bool closed = runspace?.RunspaceStateInfo.State is null or RunspaceState.Closed or RunspaceState.Broken;
+        Close(null, closed ? runspace : null, process);
     }
 
     // Remoting does not notice when a worker process dies (a kill -9 leaves the pipeline "Running"),

@@ -13,6 +13,16 @@ BeforeAll {
         Get-WorkerCount
     }
 
+    # Worker runspaces (Get-Runspace lists them as ProcessMap<Id>) not in $Before and still not
+    # closed after a wait: "<Name> <State>" each.
+    function Get-UnclosedWorkerRunspace([int[]] $Before) {
+        $deadline = [datetime]::UtcNow.AddSeconds(10)
+        do {
+            $left = @(Get-Runspace -Name 'ProcessMap*' | Where-Object { $_.Id -notin $Before -and $_.RunspaceStateInfo.State -ne 'Closed' })
+            if ($left.Count -gt 0) { Start-Sleep -Milliseconds 200 }
+        } while ($left.Count -gt 0 -and [datetime]::UtcNow -lt $deadline)
+        $left | ForEach-Object { "$($_.Name) $($_.RunspaceStateInfo.State)" }
+    }
 }
 
 Describe 'Invoke-ProcessMap results' {
@@ -93,6 +103,7 @@ Describe 'Invoke-ProcessMap errors and streams' {
 
 Describe 'Invoke-ProcessMap faults' {
     It 'kills and replaces a worker whose item exceeds -TimeoutSec, and goes on' {
+        $before = @(Get-Runspace -Name 'ProcessMap*').Id
         $seconds = Measure-Seconds {
             $script:r = 1..4 | Invoke-ProcessMap -ThrottleLimit 1 -TimeoutSec 2 { if ($_ -eq 2) { Start-Sleep 60 }; $_ } -ErrorVariable script:errs -ErrorAction SilentlyContinue
         }
@@ -102,6 +113,9 @@ Describe 'Invoke-ProcessMap faults' {
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.Timeout*'
         $seconds | Should -BeLessThan 30
         Wait-NoWorkers | Should -Be 0
+        # The timed-out worker's runspace closes too: closed only after its process was killed, it
+        # stayed "Closing" for good, with a thread blocked on it.
+        Get-UnclosedWorkerRunspace $before | Should -BeNullOrEmpty
     }
 
     It 'replaces a worker that is killed (kill -9) and fails only the item it ran' {
@@ -144,6 +158,7 @@ Describe 'Invoke-ProcessMap stopping' {
     }
 
     It 'stops promptly on Ctrl+C (PowerShell.Stop) with items running, and leaves no worker' {
+        $before = @(Get-Runspace -Name 'ProcessMap*').Id
         $ps = [powershell]::Create()
         try {
             $null = $ps.AddScript({
@@ -159,6 +174,7 @@ Describe 'Invoke-ProcessMap stopping' {
             $seconds = Measure-Seconds { $ps.Stop() }
             $seconds | Should -BeLessThan 10
             Wait-NoWorkers | Should -Be 0
+            Get-UnclosedWorkerRunspace $before | Should -BeNullOrEmpty
         }
         finally {
             $ps.Dispose()

@@ -11,7 +11,7 @@ The workers are new pwsh processes: the caller's functions, variables and module
 
 Every item gets exactly one outcome. A terminating error (throw) in the scriptblock becomes one non-terminating error whose TargetObject is the item, keeping the script's FullyQualifiedErrorId; the other items go on. What the scriptblock writes to the error, warning, verbose, debug and information streams reaches the caller's streams, tagged with the item. An item running longer than -TimeoutSec has its worker killed and replaced and gets a timeout error. A worker that dies (it exits, is killed, overflows its stack) is replaced; the item it was running gets an error, or is run again when -MaximumRetryCount allows.
 
-Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N end the call promptly and kill every worker; normal completion closes them. No worker process outlives the call.
+Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N end the call promptly and stop every worker: each is told to close at once (remoting stops its script) and its process is killed if it has not exited 2 s later. Normal completion closes them. No worker process outlives the call by more than those 2 s.
 '@
     Inputs      = @('System.Object: any object; it is serialised to reach the worker.')
     Parameters  = @{
@@ -19,7 +19,7 @@ Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N end the call p
         InputObject          = 'Each is serialised to the worker, so it arrives there as a deserialised copy.'
         ThrottleLimit        = 'Here, the number of worker processes. Default: the number of processors, the right count for CPU-bound work. Workers start in parallel (about 0.5 to 1 s) and serve every item of the call.'
         ArgumentList         = 'They are serialised once and sent to each worker.'
-        TimeoutSec           = 'The worker process running it is killed and replaced. Default 0.'
+        TimeoutSec           = 'The worker process running it is stopped (killed if it has not exited 2 s later) and replaced. Default 0.'
         KeepWarmSec          = 'Here the workers are pwsh processes, so the next call skips pwsh start-up; kept workers also end with this session.'
         MaximumRetryCount    = 'Retried: items held by a worker process that died (exited, was killed, crashed); without a retry such an item gets a ParallelTools.WorkerDied error. Errors the script throws are never retried.'
     }
