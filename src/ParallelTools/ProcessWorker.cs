@@ -11,6 +11,10 @@ namespace ParallelTools;
 /// </summary>
 internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
 {
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(3);
+
+    private readonly object _killGate = new();
     private int _processId;
     private Process? _process;
     private volatile bool _killed;
@@ -20,9 +24,15 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
         Runspace runspace;
         using (cancellationToken.Register(Kill))
             runspace = await WarmRunspaces.Processes.TakeOrOpenAsync().ConfigureAwait(false);
-        if (_killed)
+        bool killed;
+        lock (_killGate)
         {
-            // Its process was not known when Kill ran: closing the runspace ends it.
+            Runspace = runspace; // from here a Kill closes it
+            killed = _killed;
+        }
+        if (killed)
+        {
+            // Kill ran before the runspace was known: it is idle, and closing it ends its process.
             _ = ParkedThreads.Run(() => Close(null, runspace));
             throw new OperationCanceledException("The worker was stopped while it started.");
         }
@@ -41,7 +51,6 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
     // The loop goes to the process as text, to parse there: it cannot receive a scriptblock object.
     private void SetUp(Runspace runspace)
     {
-        Runspace = runspace; // closed by Dispose, even when the set-up fails
         PowerShell OnWorker()
         {
             var ps = PowerShell.Create();
@@ -56,50 +65,89 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
 
     private void SetupRan(int processId)
     {
-        _processId = processId;
+        _processId = processId; // for the kill that a Kill during the set-up scheduled
         if (_killed)
-        {
-            Kill(); // again: the first ran before the process id (or the runspace) was known
             throw new OperationCanceledException("The worker was stopped while it started.");
-        }
         WatchProcess();
     }
 
     /// <summary>
-    /// Never blocks. Asks the worker to close (remoting stops its running script, and the process
-    /// exits), and kills the process if it has not exited within <see cref="KillGrace"/>: a runspace
-    /// closed only after its process was killed stays "Closing" for good, with a thread blocked on it
-    /// (seen for over 100 s). A worker still opening is ended by <see cref="StartAsync"/> once it can be.
+    /// Never blocks, and acts once. On a thread of its own, asks the worker to close (remoting stops
+    /// its running script, and the process exits), kills the process if it has not exited within
+    /// <see cref="KillGrace"/>, and disposes the runspace once it has closed. Killed first, a
+    /// runspace never finished closing: it stayed "Closing" for good (seen for over 100 s), with the
+    /// thread that disposed it blocked.
     /// </summary>
     public override void Kill()
     {
-        Closing = true;
-        _killed = true;
+        lock (_killGate)
+        {
+            Closing = true;
+            if (_killed)
+                return;
+            _killed = true;
+        }
+        _ = ParkedThreads.Run(EndKilled);
+    }
+
+    private void EndKilled()
+    {
+        var runspace = Runspace; // null when Kill came first: StartAsync closes it
         try
         {
-            Runspace?.CloseAsync();
+            runspace?.CloseAsync();
         }
         catch (Exception)
         {
             // Already closing, closed or broken: the process kill below still ends it.
         }
-        _ = Task.Delay(KillGrace).ContinueWith(_ => KillProcess(), TaskScheduler.Default);
+        if (!WaitUntilEnded(runspace, KillGrace))
+            KillProcess();
+        // Disposing a runspace that has not closed blocks for good; one whose script ignored the stop
+        // may never close. It is left, not waited for.
+        Close(null, WaitUntilEnded(runspace, CloseWait) ? runspace : null, _process);
     }
 
-    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
-
-    private void KillProcess()
+    private static bool WaitUntilEnded(Runspace? runspace, TimeSpan wait)
     {
-        if (_processId <= 0)
-            return;
+        if (runspace is null)
+            return true;
+        using var ended = new ManualResetEventSlim();
+        void OnStateChanged(object? sender, RunspaceStateEventArgs e)
+        {
+            if (e.RunspaceStateInfo.State is RunspaceState.Closed or RunspaceState.Broken)
+                ended.Set();
+        }
+        runspace.StateChanged += OnStateChanged;
         try
         {
-            using var process = Process.GetProcessById(_processId);
-            process.Kill(entireProcessTree: true);
+            return runspace.RunspaceStateInfo.State is RunspaceState.Closed or RunspaceState.Broken || ended.Wait(wait);
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        finally
         {
-            // Already gone.
+            runspace.StateChanged -= OnStateChanged;
+        }
+    }
+
+    // Through the watched Process object where there is one: it cannot name a process that reused the id.
+    private void KillProcess()
+    {
+        try
+        {
+            if (_process is { } watched)
+            {
+                if (!watched.HasExited)
+                    watched.Kill(entireProcessTree: true);
+            }
+            else if (_processId > 0)
+            {
+                using var process = Process.GetProcessById(_processId);
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (Exception)
+        {
+            // Already gone, or its handle closed.
         }
     }
 
@@ -107,27 +155,8 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
     {
         if (!_killed && !EndLoop(TimeSpan.FromSeconds(2)))
             Kill();
-        if (_killed)
-        {
-            // Disposing the runspace of a process that died before it closed waits for an answer that
-            // never comes, and disposing its pipeline for a stop never acknowledged: wait, on a thread
-            // of its own, for the close Kill began, and dispose the runspace only once it has closed.
-            var runspace = Runspace;
-            var process = _process;
-            _ = ParkedThreads.Run(() => CloseOnceClosed(runspace, process));
-        }
-        else
-            Close(Loop, Runspace, _process);
-    }
-
-    private static void CloseOnceClosed(Runspace? runspace, Process? process)
-    {
-        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * (long)(KillGrace.TotalSeconds + 3);
-        while (runspace?.RunspaceStateInfo.State is RunspaceState.Opened or RunspaceState.Closing or RunspaceState.BeforeOpen or RunspaceState.Opening
-            && Stopwatch.GetTimestamp() < deadline)
-            Thread.Sleep(50);
-        bool closed = runspace?.RunspaceStateInfo.State is null or RunspaceState.Closed or RunspaceState.Broken;
-        Close(null, closed ? runspace : null, process);
+        if (!_killed)
+            Close(Loop, Runspace, _process); // a killed worker is closed by EndKilled
     }
 
     // Remoting does not notice when a worker process dies (a kill -9 leaves the pipeline "Running"),

@@ -118,6 +118,14 @@ Describe 'Invoke-ProcessMap faults' {
         Get-UnclosedWorkerRunspace $before | Should -BeNullOrEmpty
     }
 
+    It 'kills the process of a timed-out worker whose script ignores the stop, and goes on' {
+        # [Threading.Thread]::Sleep does not see PowerShell's stop: the worker is told to close, then killed 2 s later.
+        $r = 1..3 | Invoke-ProcessMap -ThrottleLimit 1 -TimeoutSec 1 { if ($_ -eq 2) { [Threading.Thread]::Sleep(60000) }; $_ } -ErrorVariable errs -ErrorAction SilentlyContinue
+        $r | Should -Be @(1, 3)
+        $errs.TargetObject | Should -Be 2
+        Wait-NoWorkers | Should -Be 0
+    }
+
     It 'replaces a worker that is killed (kill -9) and fails only the item it ran' {
         $r = 1..6 | Invoke-ProcessMap -ThrottleLimit 2 -BatchSize 1 { if ($_ -eq 3) { Stop-Process -Id $PID -Force }; $_ } -ErrorVariable errs -ErrorAction SilentlyContinue
         $r | Should -Be @(1, 2, 4, 5, 6)
