@@ -36,7 +36,7 @@ foreach ($size in 1024, 65536) {
 }
 
 Write-Section 'fetch: 100,000 URLs streamed through Invoke-AsyncFetch | Measure-Object (peak memory)'
-$stream = "Import-Module '$ModulePath'; `$w = [Diagnostics.Stopwatch]::StartNew(); " +
+$stream = "Import-Module '$ModulePath'; Import-Module Microsoft.PowerShell.Utility; `$w = [Diagnostics.Stopwatch]::StartNew(); " +
     "`$n = (1..100000 | ForEach-Object { '$Base/bytes?n=1024&i=' + `$_ } | Invoke-AsyncFetch | Measure-Object).Count; " +
     "`"`$n `$(`$w.Elapsed.TotalSeconds)`""
 Write-Ratios @(Invoke-Peer 'Invoke-AsyncFetch, 100,000 URLs streamed' 100000 @($Pwsh, '-NoProfile', '-Command', $stream))

@@ -11,6 +11,7 @@ param(
 )
 $ProgressPreference = 'SilentlyContinue'
 if ($ModulePath) { Import-Module $ModulePath }
+Import-Module Microsoft.PowerShell.Utility # Measure-Object's module, before the timer: its first use autoloads it (about 0.1 s)
 
 function Invoke-Once([int] $n) {
     switch ("$Peer $Work") {
