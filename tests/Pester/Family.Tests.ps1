@@ -156,3 +156,25 @@ Describe '<Cmdlet> streams' -ForEach @(
         $errs[0].Exception.Message | Should -BeLike '*soft failure 1*'
     }
 }
+
+Describe 'Which scripts the map cmdlets run as one process block' {
+    BeforeAll {
+        # The rule itself (internal): true lets a worker run the script as the process block of one
+        # pipeline, false calls it in a fresh scope for every item.
+        $assembly = (Get-Command Invoke-ThreadMap).ImplementingType.Assembly
+        $rule = $assembly.GetType('ParallelTools.StatelessScript').GetMethod('CanRunAsProcessBlock', [Reflection.BindingFlags] 'NonPublic, Public, Static')
+        function Test-ProcessBlock([scriptblock] $Script) { $rule.Invoke($null, @($Script, 0)) }
+    }
+
+    It 'runs a script that only discards into $null as a process block, and one that sets a variable afresh per item' {
+        Test-ProcessBlock { $_ * $_ } | Should -BeTrue
+        Test-ProcessBlock { $null = $_ * 2; $_ } | Should -BeTrue
+        Test-ProcessBlock { $x = $_; $x } | Should -BeFalse
+        Test-ProcessBlock { $null += $_ } | Should -BeFalse
+        Test-ProcessBlock { $script:null = $_ } | Should -BeFalse
+    }
+
+    It 'gives the same results for a script that discards into $null, in both cmdlets' -ForEach 'Invoke-ThreadMap', 'Invoke-ProcessMap' {
+        1..3 | & $_ -ThrottleLimit 1 -KeepWarmSec 0 { $null = Get-Date; $_ * 2 } | Should -Be @(2, 4, 6)
+    }
+}
