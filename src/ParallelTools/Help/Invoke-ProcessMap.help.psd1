@@ -20,7 +20,7 @@ Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N end the call p
         ThrottleLimit        = 'Here, the number of worker processes. Default: the number of processors, the right count for CPU-bound work. Workers start in parallel (about 0.5 to 1 s) and serve every item of the call.'
         ArgumentList         = 'They are serialised once and sent to each worker.'
         TimeoutSec           = 'The worker process running it is stopped (killed if it has not exited 2 s later) and replaced. Default 0.'
-        KeepWarmSec          = 'Here the workers are pwsh processes, so the next call skips pwsh start-up; kept workers also end with this session.'
+        KeepWarmSec          = 'Here the workers are pwsh processes, so the next call skips pwsh start-up; kept workers also end with this session. Each kept worker runs the worker loop once on dummy items before a call can take it (none of any call''s scripts), so the next call does not pay for compiling it in a new process.'
         MaximumRetryCount    = 'Retried: items held by a worker process that died (exited, was killed, crashed); without a retry such an item gets a ParallelTools.WorkerDied error. Errors the script throws are never retried.'
     }
     Examples    = @(
