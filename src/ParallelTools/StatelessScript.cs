@@ -17,7 +17,8 @@ namespace ParallelTools;
 internal static class StatelessScript
 {
     private static readonly string[] VariableCommands =
-        ["Set-Variable", "New-Variable", "Clear-Variable", "Remove-Variable", "sv", "nv", "clv", "rv", "Set-Item", "si", "New-Item", "ni"];
+        ["Set-Variable", "New-Variable", "Clear-Variable", "Remove-Variable", "sv", "nv", "clv", "rv", "Set-Item", "si", "New-Item", "ni",
+         "Tee-Object", "tee", "Set-Alias", "New-Alias", "sal", "nal", "Set-StrictMode"];
 
     // Common parameters that store into a variable, and their aliases (prefixes match abbreviations).
     private static readonly string[] VariableParameters =
@@ -39,7 +40,7 @@ internal static class StatelessScript
     private static bool DefinesStateOrTakesArguments(Ast node) => node switch
     {
         AssignmentStatementAst a => !DiscardsOutput(a),
-        ForEachStatementAst or FunctionDefinitionAst or TypeDefinitionAst => true,
+        ForEachStatementAst or FunctionDefinitionAst or TypeDefinitionAst or DataStatementAst => true,
         UnaryExpressionAst { TokenKind: TokenKind.PlusPlus or TokenKind.MinusMinus or TokenKind.PostfixPlusPlus or TokenKind.PostfixMinusMinus } => true,
         VariableExpressionAst v => ArgumentVariables.Contains(v.VariablePath.UserPath, StringComparer.OrdinalIgnoreCase),
         CommandAst c => c.GetCommandName() is { } name && VariableCommands.Contains(name, StringComparer.OrdinalIgnoreCase),

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using ParallelTools.Engine.Workers;
 
@@ -48,22 +49,42 @@ internal static class WarmRunspaces
     // A kept worker process runs the worker loop once over 400 dummy items before a call takes it:
     // otherwise the call pays for compiling remoting's and the loop's code in the new process (10,000
     // trivial items on 2 kept workers: 0.95-1.38 s against 1.31-1.73 s; 100 items: 0.24-0.39 s
-    // against 0.62-0.74 s). A loop that fails or hangs fails the warm-up, and the worker is not kept.
+    // against 0.62-0.74 s). The loop runs in the global scope, as a call's does; its variables are
+    // removed after, so a kept worker starts a call as a new one does. A warm-up that fails or does
+    // not end in time fails, and the worker is not kept.
     private static void RunLoopOnce(Runspace runspace)
     {
         var ready = ReadyLoop.Start(runspace, loop => loop.AddScript(WorkerScripts.Loop).AddArgument("ParallelTools warm-up").AddArgument("$_").AddArgument(true));
-        using (ready.Loop)
+        for (int i = 0; i < WarmUpBatches; i++)
+            ready.Input.Add(Enumerable.Range(i * 25, 25).Cast<object>().ToArray());
+        ready.Input.Complete();
+        EndInTime(ready.Loop, ready.Result);
+        var clear = PowerShell.Create();
+        clear.Runspace = runspace;
+        clear.AddScript("Remove-Variable -Scope Global -Name __pt*, _ -ErrorAction Ignore");
+        EndInTime(clear, clear.BeginInvoke());
+    }
+
+    // Disposing a PowerShell still running waits for the worker to stop it, which a worker that does
+    // not answer never does: one not done in time is only asked to stop.
+    private static void EndInTime(PowerShell ps, IAsyncResult result)
+    {
+        if (!result.AsyncWaitHandle.WaitOne(WarmUpLimit))
         {
-            for (int i = 0; i < WarmUpBatches; i++)
-                ready.Input.Add(Enumerable.Range(i * 25, 25).Cast<object>().ToArray());
-            ready.Input.Complete();
-            if (!ready.Result.AsyncWaitHandle.WaitOne(WarmUpLimit))
-                throw new TimeoutException("the worker's warm-up did not end");
-            ready.Loop.EndInvoke(ready.Result);
+            ps.BeginStop(null, null);
+            throw new TimeoutException("the worker's warm-up did not end in time");
+        }
+        try
+        {
+            ps.EndInvoke(result);
+        }
+        finally
+        {
+            ps.Dispose();
         }
     }
 
-    private static readonly TimeSpan WarmUpLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan WarmUpLimit = TimeSpan.FromSeconds(10);
     private const int WarmUpBatches = 16;
 }
 

@@ -172,6 +172,11 @@ Describe 'Which scripts the map cmdlets run as one process block' {
         Test-ProcessBlock { $x = $_; $x } | Should -BeFalse
         Test-ProcessBlock { $null += $_ } | Should -BeFalse
         Test-ProcessBlock { $script:null = $_ } | Should -BeFalse
+        # Other ways a script keeps something for the next item.
+        Test-ProcessBlock { data d { 'x' }; $_ } | Should -BeFalse
+        Test-ProcessBlock { $_ | Tee-Object -Variable kept } | Should -BeFalse
+        Test-ProcessBlock { Set-Alias now Get-Date; $_ } | Should -BeFalse
+        Test-ProcessBlock { Set-StrictMode -Version Latest; $_ } | Should -BeFalse
     }
 
     It 'gives the same results for a script that discards into $null, in both cmdlets' -ForEach 'Invoke-ThreadMap', 'Invoke-ProcessMap' {

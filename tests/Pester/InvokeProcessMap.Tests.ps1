@@ -223,8 +223,13 @@ Describe 'Invoke-ProcessMap warm workers' {
         @(Get-Runspace -Name 'ProcessMap*' | Where-Object { $_.RunspaceStateInfo.State -eq 'Opened' }).Count | Should -BeGreaterOrEqual 2
 
         # The next call runs on the kept processes, with none of the earlier call's state.
-        $pids = 1..20 | Invoke-ProcessMap -ThrottleLimit 2 -BatchSize 1 -KeepWarmSec 3 { if (Test-Path variable:fromFirstCall) { 'state leaked' } else { $PID } }
+        # Kept workers ran the worker loop once on dummy items; none of its variables is left for the call
+        # (the call's own set-up defines __ptArguments before -InitializationScript runs, as in a new worker).
+        $init = { $global:leftover = @(Get-Variable -Scope Global -Name __pt* -Exclude __ptArguments -ErrorAction Ignore).Name -join ',' }
+        $pids = 1..20 | Invoke-ProcessMap -ThrottleLimit 2 -BatchSize 1 -KeepWarmSec 3 -InitializationScript $init {
+            if (Test-Path variable:fromFirstCall) { 'state leaked' } elseif ($leftover) { "left: $leftover" } else { $PID } }
         $pids | Should -Not -Contain 'state leaked'
+        $pids | Where-Object { "$_" -like 'left:*' } | Should -BeNullOrEmpty
         $pids | Select-Object -Unique | Sort-Object | Should -Be ($warm | Sort-Object)
 
         Start-Sleep 4
