@@ -50,8 +50,8 @@ internal static class WarmRunspaces
     // otherwise the call pays for compiling remoting's and the loop's code in the new process (10,000
     // trivial items on 2 kept workers: 0.95-1.38 s against 1.31-1.73 s; 100 items: 0.24-0.39 s
     // against 0.62-0.74 s). The loop runs in the global scope, as a call's does; its variables are
-    // removed after, so a kept worker starts a call as a new one does. A warm-up that fails or does
-    // not end in time fails, and the worker is not kept.
+    // removed after, so a kept worker starts a call as a new one does. A worker whose warm-up fails
+    // or does not end in time is not kept.
     private static void RunLoopOnce(Runspace runspace)
     {
         var ready = ReadyLoop.Start(runspace, loop => loop.AddScript(WorkerScripts.Loop).AddArgument("ParallelTools warm-up").AddArgument("$_").AddArgument(true));
