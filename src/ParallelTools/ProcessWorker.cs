@@ -59,8 +59,7 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
         }
         SetupRan(RunSetup(OnWorker));
         RunInitializationScript(OnWorker);
-        Attach(ReadyLoop.Start(runspace, loop =>
-            loop.AddScript(WorkerScripts.Loop).AddArgument(Setup.Marker).AddArgument(Setup.Script.ScriptText).AddArgument(Setup.AsProcessBlock)));
+        Attach(ReadyLoop.StartWorkerLoop(runspace, Setup.Marker, Setup.Script.ScriptText, Setup.AsProcessBlock));
     }
 
     private void SetupRan(int processId)
@@ -115,19 +114,21 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
         using var ended = new ManualResetEventSlim();
         void OnStateChanged(object? sender, RunspaceStateEventArgs e)
         {
-            if (e.RunspaceStateInfo.State is RunspaceState.Closed or RunspaceState.Broken)
+            if (HasEnded(e.RunspaceStateInfo.State))
                 ended.Set();
         }
         runspace.StateChanged += OnStateChanged;
         try
         {
-            return runspace.RunspaceStateInfo.State is RunspaceState.Closed or RunspaceState.Broken || ended.Wait(wait);
+            return HasEnded(runspace.RunspaceStateInfo.State) || ended.Wait(wait);
         }
         finally
         {
             runspace.StateChanged -= OnStateChanged;
         }
     }
+
+    private static bool HasEnded(RunspaceState state) => state is RunspaceState.Closed or RunspaceState.Broken;
 
     // Through the watched Process object where there is one: it cannot name a process that reused the id.
     private void KillProcess()

@@ -51,6 +51,10 @@ internal sealed class ReadyLoop(Runspace runspace, PowerShell loop, PSDataCollec
         return new ReadyLoop(runspace, loop, input, output, loop.BeginInvoke(input, output));
     }
 
+    /// <summary>Starts <see cref="WorkerScripts.Loop"/> on a worker process's runspace, for <paramref name="script"/>.</summary>
+    public static ReadyLoop StartWorkerLoop(Runspace runspace, string marker, string script, bool asProcessBlock) =>
+        Start(runspace, loop => loop.AddScript(WorkerScripts.Loop).AddArgument(marker).AddArgument(script).AddArgument(asProcessBlock));
+
     /// <summary>Ends the waiting loop (no more input) and closes the runspace.</summary>
     public void Dispose()
     {

@@ -54,14 +54,14 @@ internal static class WarmRunspaces
     // or does not end in time is not kept.
     private static void RunLoopOnce(Runspace runspace)
     {
-        var ready = ReadyLoop.Start(runspace, loop => loop.AddScript(WorkerScripts.Loop).AddArgument("ParallelTools warm-up").AddArgument("$_").AddArgument(true));
+        var ready = ReadyLoop.StartWorkerLoop(runspace, "ParallelTools warm-up", "$_", asProcessBlock: true);
         for (int i = 0; i < WarmUpBatches; i++)
             ready.Input.Add(Enumerable.Range(i * 25, 25).Cast<object>().ToArray());
         ready.Input.Complete();
         EndInTime(ready.Loop, ready.Result);
         var clear = PowerShell.Create();
         clear.Runspace = runspace;
-        clear.AddScript("Remove-Variable -Scope Global -Name __pt*, _ -ErrorAction Ignore");
+        clear.AddScript(WorkerScripts.RemoveLoopVariables);
         EndInTime(clear, clear.BeginInvoke());
     }
 

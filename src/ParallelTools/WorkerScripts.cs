@@ -91,4 +91,7 @@ internal static class WorkerScripts
         }
         if ($null -ne $__ptStepped) { $__ptStepped.End() }
         """;
+
+    /// <summary>Removes what <see cref="Loop"/> leaves in the global scope (its <c>$__pt*</c> variables and <c>$_</c>).</summary>
+    public const string RemoveLoopVariables = "Remove-Variable -Scope Global -Name __pt*, _ -ErrorAction Ignore";
 }
