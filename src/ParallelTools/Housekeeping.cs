@@ -3,8 +3,8 @@ using ParallelTools.Engine.Workers;
 namespace ParallelTools;
 
 /// <summary>
-/// Work that can wait until a call has returned (closing the runspaces it used, then opening fresh
-/// ones for the next call), done one piece after another on one thread of its own. Done by the
+/// Work that can wait until a call has returned (resetting or closing the runspaces it used, then
+/// opening fresh ones for the next call), done one piece after another on one thread of its own. Done by the
 /// call itself, 64 runspaces closing and opening side by side took the cores from whatever came
 /// next in the caller's pipeline.
 /// </summary>

@@ -12,6 +12,7 @@ namespace ParallelTools;
 public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
 {
     private WorkerPool? _pool;
+    private WorkerSetup? _setup;
 
     [Parameter(Mandatory = true, Position = 0)]
     public ScriptBlock ScriptBlock { get; set; } = null!;
@@ -66,7 +67,7 @@ public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
 
     protected override void BeginProcessing()
     {
-        var setup = new WorkerSetup
+        var setup = _setup = new WorkerSetup
         {
             Script = UsingVariables.From(ScriptBlock, this),
             ArgumentList = ArgumentList,
@@ -76,7 +77,7 @@ public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
             Preferences = StreamPreferences(),
             Variables = Variables,
             Functions = Functions,
-            CloseAfterCall = KeepWarmSec > 0,
+            KeepWarm = TimeSpan.FromSeconds(KeepWarmSec),
         };
         _pool = new WorkerPool(() => CreateWorker(setup), new WorkerPoolOptions
         {
@@ -104,7 +105,12 @@ public abstract class MapCmdlet : ScheduledCmdlet<PSObject, bool>
         return false;
     }
 
-    protected override void StopWork() => _pool?.Stop();
+    protected override void StopWork()
+    {
+        if (_setup is not null)
+            _setup.Stopped = true;
+        _pool?.Stop();
+    }
 
     protected override void ReleaseResources()
     {

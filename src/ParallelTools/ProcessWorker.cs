@@ -23,7 +23,7 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
     {
         Runspace runspace;
         using (cancellationToken.Register(Kill))
-            runspace = await WarmRunspaces.Processes.TakeOrOpenAsync().ConfigureAwait(false);
+            runspace = await WarmRunspaces.Processes.TakeOrOpenAsync(cancellationToken).ConfigureAwait(false);
         bool killed;
         lock (_killGate)
         {

@@ -19,6 +19,7 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
     private readonly object _readGate = new();
     private PSDataCollection<object>? _input;
     private IAsyncResult? _loopResult;
+    private EventHandler<RunspaceStateEventArgs>? _runspaceEnded;
 
     protected WorkerSetup Setup => setup;
     protected Runspace? Runspace { get; set; }
@@ -38,11 +39,12 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
         Loop = loop;
         _input = running.Input;
         _loopResult = running.Result;
-        runspace.StateChanged += (_, e) =>
+        _runspaceEnded = (_, e) =>
         {
             if (e.RunspaceStateInfo.State is RunspaceState.Broken or RunspaceState.Closed && !Closing)
                 ReportDied(Describe(e.RunspaceStateInfo.Reason, "its runspace closed"));
         };
+        runspace.StateChanged += _runspaceEnded;
         output.DataAdded += (_, _) => ReadOutputs(output);
         ForwardStreams(loop.Streams);
         loop.InvocationStateChanged += (_, e) =>
@@ -50,6 +52,13 @@ internal abstract class RunspaceWorker(WorkerSetup setup) : BatchWorker
             if (e.InvocationStateInfo.State is PSInvocationState.Failed or PSInvocationState.Stopped or PSInvocationState.Completed && !Closing)
                 ReportDied(Describe(e.InvocationStateInfo.Reason, "its pipeline ended"));
         };
+    }
+
+    /// <summary>Lets go of the runspace, which outlives this worker when the next call reuses it.</summary>
+    protected void DetachRunspace()
+    {
+        if (Runspace is { } runspace && _runspaceEnded is { } handler)
+            runspace.StateChanged -= handler;
     }
 
     public override void Send(IReadOnlyList<object?> items) => _input!.Add(items.ToArray());

@@ -13,16 +13,18 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
 {
     private volatile bool _killed;
     private TaskCompletionSource? _setUp;
+    private RunspaceSnapshot? _opened;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var ready = await WarmRunspaces.Threads.TakeOrOpenAsync().ConfigureAwait(false);
+        var ready = await WarmRunspaces.Threads.TakeOrOpenAsync(cancellationToken).ConfigureAwait(false);
         if (_killed)
         {
             ready.Dispose();
             throw new OperationCanceledException("The worker was stopped while it started.");
         }
         var setUp = _setUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _opened = ready.Opened;
         Attach(ready);
         // A loop that ended since it was taken never runs the set-up; one that ends later is killed (Kill).
         if (!ready.IsWaiting || _killed)
@@ -92,15 +94,42 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
 
     public override void Dispose()
     {
-        // A call that keeps warm runspaces does not wait for its used ones to close (64 of them took
-        // 10-24 ms, on every core); one that keeps none closes them all before it returns.
-        if (!_killed && Setup.CloseAfterCall)
+        // A call that keeps warm runspaces leaves its used ones to be made ready for the next call, or
+        // closed, after it returns (64 closing took 10-24 ms, on every core); one that keeps none
+        // closes them all before it returns.
+        if (Runspace is null)
+            return; // it never took a runspace (the call ended first)
+        if (_killed || Setup.KeepWarm == TimeSpan.Zero)
         {
-            Closing = true;
-            Housekeeping.Enqueue(CloseNow);
-        }
-        else
             CloseNow();
+            return;
+        }
+        Closing = true;
+        if (Setup.Stopped)
+            Housekeeping.Enqueue(CloseNow); // a stopped call's runspaces are closed, never kept
+        else
+            WarmRunspaces.Threads.Keep(ReuseOrClose, Setup.KeepWarm);
+    }
+
+    /// <summary>This worker's runspace, reset and waiting for the next call; or null, once it is closed.</summary>
+    private ReadyLoop? ReuseOrClose()
+    {
+        if (EndLoop(TimeSpan.FromSeconds(2)) && !_killed && !Setup.Stopped && _opened is { } opened && Runspace is { } runspace)
+        {
+            DetachRunspace();
+            Close(Loop, null);
+            try
+            {
+                if (ReadyLoop.Reuse(runspace, opened) is { } reused)
+                    return reused;
+            }
+            catch (Exception)
+            {
+                // Not reusable after all (it broke, or the probe failed): closed below.
+            }
+        }
+        CloseNow();
+        return null;
     }
 
     private void CloseNow()

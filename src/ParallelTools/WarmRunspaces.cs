@@ -89,15 +89,17 @@ internal static class WarmRunspaces
 }
 
 /// <summary>
-/// Fresh workers kept ready for the next call of this session, so it does not pay their opening:
-/// pwsh worker processes for Invoke-ProcessMap, runspaces of this process for Invoke-ThreadMap. A
-/// call that ends opens as many as it used, in the background; they have run none of a call's
-/// scripts (every call still gets workers with no state from another call) and are closed when no
-/// call takes them within the keep time. Kept worker processes have also run the worker loop once, on
-/// dummy items (<see cref="WarmUp"/>). A call that comes while they are still opening waits for
-/// them rather than opening more beside them. A worker process also ends by itself when this
-/// process ends (its standard input closes). Workers <paramref name="inThisProcess"/> open at most
-/// one per core at a time, and kept ones on the housekeeping thread; worker processes all at once.
+/// Workers kept ready for the next call of this session, so it does not pay their opening: pwsh
+/// worker processes for Invoke-ProcessMap, runspaces of this process for Invoke-ThreadMap. A call
+/// that ends opens as many fresh ones as it used, in the background, and they are closed when no
+/// call takes them within the keep time. Worker processes are always fresh: they have run none of a
+/// call's scripts, and have run the worker loop once, on dummy items (<see cref="WarmUp"/>).
+/// Runspaces of this process a call used are kept instead (<see cref="Keep"/>) once PowerShell's
+/// reset leaves them as they opened (<see cref="ReadyLoop.Reuse"/>). A call that comes while kept
+/// ones are still being made ready waits for them rather than opening more beside them. A worker
+/// process also ends by itself when this process ends (its standard input closes). Workers
+/// <paramref name="inThisProcess"/> open at most one per core at a time, and kept ones on the
+/// housekeeping thread; worker processes all at once.
 /// </summary>
 internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, bool inThisProcess) : IWarmWorkers
     where T : class, IDisposable
@@ -108,14 +110,24 @@ internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, boo
     private Timer? _expiry;
 
     /// <summary>
-    /// A kept worker (waiting for it if it is still opening), or a newly opened one. Not cancellable:
-    /// a worker abandoned half-way would never be closed; the caller closes what it no longer wants.
+    /// A kept worker (waiting for it if it is still being made ready), or a newly opened one. Cancelled
+    /// while it waits for a kept one (a call that ended before all its workers started), it leaves that
+    /// one kept; a new one, once opening, is not abandoned half-way: the caller closes what it no longer wants.
     /// </summary>
-    public async Task<T> TakeOrOpenAsync()
+    public async Task<T> TakeOrOpenAsync(CancellationToken cancellationToken)
     {
         while (_kept.TryDequeue(out var kept))
         {
-            var worker = await kept.ConfigureAwait(false);
+            try
+            {
+                await kept.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                PutBack(kept);
+                throw;
+            }
+            var worker = kept.Result;
             if (worker is not null && isUsable(worker))
                 return worker;
             if (worker is not null)
@@ -124,12 +136,24 @@ internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, boo
         return await ParkedThreads.Run(Open).ConfigureAwait(false);
     }
 
+    private void PutBack(Task<T?> kept)
+    {
+        lock (_gate)
+        {
+            if (_expiry is not null)
+            {
+                _kept.Enqueue(kept);
+                return;
+            }
+        }
+        CloseWhenReady(kept); // no longer kept: CloseAll came in between
+    }
+
     public void Replenish(int count, TimeSpan keep)
     {
         lock (_gate)
         {
-            _expiry?.Dispose();
-            _expiry = new Timer(_ => CloseAll(), null, keep, Timeout.InfiniteTimeSpan);
+            KeepFor(keep);
             var opening = new List<TaskCompletionSource<T?>>();
             for (int i = _kept.Count; i < count; i++)
             {
@@ -148,6 +172,40 @@ internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, boo
         }
     }
 
+    /// <summary>
+    /// Keeps a worker a call has used, once <paramref name="reuse"/> has made it ready again (on the
+    /// housekeeping thread, after the call); when it returns null, a new worker is opened in its place.
+    /// </summary>
+    public void Keep(Func<T?> reuse, TimeSpan keep)
+    {
+        var worker = new TaskCompletionSource<T?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            KeepFor(keep);
+            _kept.Enqueue(worker.Task);
+        }
+        Housekeeping.Enqueue(() => worker.SetResult(ReuseOrNull(reuse) ?? OpenOrNull()));
+    }
+
+    // Every kept worker is closed once no call has ended for the keep time.
+    private void KeepFor(TimeSpan keep)
+    {
+        _expiry?.Dispose();
+        _expiry = new Timer(_ => CloseAll(), null, keep, Timeout.InfiniteTimeSpan);
+    }
+
+    private static T? ReuseOrNull(Func<T?> reuse)
+    {
+        try
+        {
+            return reuse();
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
     public void CloseAll()
     {
         lock (_gate)
@@ -156,8 +214,11 @@ internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, boo
             _expiry = null;
         }
         while (_kept.TryDequeue(out var kept))
-            kept.ContinueWith(t => { if (t.Result is { } worker) CloseLater(worker); }, TaskScheduler.Default);
+            CloseWhenReady(kept);
     }
+
+    private static void CloseWhenReady(Task<T?> kept) =>
+        kept.ContinueWith(t => { if (t.Result is { } worker) CloseLater(worker); }, TaskScheduler.Default);
 
     // Runspaces of this process at most one per core at a time: 64 opened side by side (on pool
     // threads) took seconds, up to half a minute, where one after another they take about 13 ms of

@@ -27,10 +27,19 @@ internal sealed class WorkerSetup
         Script.Names.Zip(Script.Values, KeyValuePair.Create).Concat(Variables);
 
     /// <summary>
-    /// The call keeps fresh workers for the next (-KeepWarmSec): its used ones may close after it
-    /// returns. Otherwise every worker is closed when the call ends.
+    /// How long workers are kept for the next call (-KeepWarmSec): its used ones may close, or be
+    /// made ready again, after it returns. Zero: every worker is closed when the call ends.
     /// </summary>
-    public bool CloseAfterCall { get; init; }
+    public TimeSpan KeepWarm { get; init; }
+
+    /// <summary>Set (before its workers are killed) when the call is stopped: none of its workers is kept.</summary>
+    public bool Stopped
+    {
+        get => _stopped;
+        set => _stopped = value;
+    }
+
+    private volatile bool _stopped;
 
     /// <summary>Marks the end of each item in the worker's output; unique per call so no real output can match it.</summary>
     public string Marker { get; } = "\u0001ParallelTools:" + Guid.NewGuid().ToString("n");

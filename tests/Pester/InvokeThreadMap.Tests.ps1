@@ -173,10 +173,10 @@ Describe 'Invoke-ThreadMap stopping' {
         Get-Content (Join-Path $TestDrive 'out.txt') | Should -Contain 'exiting'
     }
 
-    It 'keeps fresh runspaces for -KeepWarmSec, lets the next call use them, then closes them' {
+    It 'keeps runspaces for -KeepWarmSec, lets the next call use them, then closes them' {
         $null = 1..10 | Invoke-ThreadMap -ThrottleLimit 3 -KeepWarmSec 3 { $_ }
         $deadline = [datetime]::UtcNow.AddSeconds(10)
-        # The call's used runspaces close just after it returns, then fresh ones open.
+        # The call's used runspaces are reset for the next call just after it returns (or opened anew).
         while ((Get-OpenRunspaceCount) -ne 3 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
         Get-OpenRunspaceCount | Should -Be 3 -Because (Show-Runspaces)
         $kept = @(Get-OpenWorkerRunspace).Id
@@ -188,5 +188,47 @@ Describe 'Invoke-ThreadMap stopping' {
         # Its own fresh ones are kept in turn, then closed after 3 s.
         Start-Sleep -Seconds 5
         Get-OpenRunspaceCount | Should -Be 0 -Because (Show-Runspaces)
+    }
+
+    It 'reuses a call''s runspaces for the next call, reset: none of its variables, location or errors remain' {
+        $first = @(1..20 | Invoke-ThreadMap -ThrottleLimit 2 -KeepWarmSec 5 -BatchSize 1 {
+                $global:leaked = 'from the first call'
+                Set-Location $using:TestDrive
+                Write-Error 'an error of the first call' -ErrorAction SilentlyContinue
+                [runspace]::DefaultRunspace.Id
+            } | Select-Object -Unique)
+        $second = 1..20 | Invoke-ThreadMap -ThrottleLimit 2 -KeepWarmSec 5 -BatchSize 1 {
+            [pscustomobject]@{ Id = [runspace]::DefaultRunspace.Id; Leaked = $global:leaked; Location = "$PWD"; Errors = $Error.Count }
+        }
+        $null = 1 | Invoke-ThreadMap -KeepWarmSec 0 { } # closes the kept runspaces
+
+        @($second.Id | Where-Object { $_ -notin $first }).Count | Should -Be 0 -Because "the second call should run in the first call's runspaces ($first), reset"
+        @($second | Where-Object Leaked).Count | Should -Be 0
+        @($second | Where-Object Location -EQ "$TestDrive").Count | Should -Be 0
+        @($second | Where-Object Errors -NE 0).Count | Should -Be 0
+    }
+
+    It 'does not reuse a runspace left with <Case>, which the reset does not undo' -ForEach @(
+        @{ Case = 'a global function'; Setup = @{ ScriptBlock = { function global:LeftBehind { } } }; Check = 'Test-Path function:LeftBehind' }
+        @{ Case = 'a global alias'; Setup = @{ ScriptBlock = { Set-Alias -Name LeftBehind -Value Get-Date -Scope Global } }; Check = 'Test-Path alias:LeftBehind' }
+        @{ Case = 'strict mode'; Setup = @{ InitializationScript = { Set-StrictMode -Version Latest } }; Check = 'try { $null = $notSetAnywhere; $false } catch { $true }' }
+        @{ Case = 'a -Function'; Setup = @{ Function = 'Get-LeftBehind' }; Check = 'Test-Path function:Get-LeftBehind' }
+        @{ Case = 'an -ImportModule module'; Setup = @{ ImportModule = 'LeftBehind.psm1' }; Check = '[bool](Get-Module LeftBehind)' }
+    ) {
+        function Get-LeftBehind { 'defined in the caller' }
+        $module = Join-Path $TestDrive 'LeftBehind.psm1'
+        Set-Content $module 'function Get-FromLeftBehind { 1 }'
+        $options = $Setup.Clone()
+        $firstScript = [scriptblock]::Create("$(if ($options.ScriptBlock) { $options.ScriptBlock }); [runspace]::DefaultRunspace.Id")
+        $options.Remove('ScriptBlock')
+        if ($options.ImportModule) { $options.ImportModule = $module }
+
+        $first = @(1..4 | Invoke-ThreadMap -ThrottleLimit 2 -KeepWarmSec 5 -BatchSize 1 @options $firstScript | Select-Object -Unique)
+        $second = 1..4 | Invoke-ThreadMap -ThrottleLimit 2 -KeepWarmSec 5 -BatchSize 1 ([scriptblock]::Create("[pscustomobject]@{ Id = [runspace]::DefaultRunspace.Id; Left = $Check }"))
+        $null = 1 | Invoke-ThreadMap -KeepWarmSec 0 { }
+
+        $first.Count | Should -BeGreaterThan 0
+        @($second | Where-Object Left).Count | Should -Be 0
+        @($second.Id | Where-Object { $_ -in $first }).Count | Should -Be 0 -Because 'a runspace left with it is closed, and a new one opened in its place'
     }
 }

@@ -9,7 +9,9 @@ State: $using:name, -Variable and -ArgumentList give every runspace the caller's
 
 Every item gets exactly one outcome. A terminating error (throw) in the scriptblock becomes one non-terminating error whose TargetObject is the item; the other items go on. What the scriptblock writes to the error, warning, verbose, debug and information streams reaches the caller's streams, tagged with the item. An item running longer than -TimeoutSec has its runspace stopped (PowerShell.Stop) and replaced, and gets a timeout error.
 
-Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N stop the running scripts promptly; every runspace that ran items is closed as the call ends (with -KeepWarmSec 0 before it returns, otherwise just after it, in the background), and fresh ones are kept for the next call for -KeepWarmSec.
+Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N stop the running scripts promptly; every runspace that ran items is closed as the call ends (with -KeepWarmSec 0 before it returns, otherwise just after it, in the background).
+
+Runspaces between calls: a call that completes keeps the runspaces it used for the next call (-KeepWarmSec), after PowerShell's own reset (Runspace.ResetRunspaceState, as ForEach-Object -Parallel reuses its runspaces between items): the reset clears the global variables, $Error and the location. A runspace is kept only if, after the reset, its functions, aliases, modules, drives, providers, language mode, strict mode, breakpoints and jobs are the ones it opened with; a runspace where the call left any of them (a global function, -Function, -ImportModule, a module the script imported or autoloaded, Set-StrictMode in -InitializationScript) is closed, and a new one opened in its place. So a loop of calls does not wait for runspaces to open each time. What no runspace can keep apart is shared by them all anyway: the process, its environment variables and current directory, loaded assemblies and static fields.
 '@
     Inputs      = @('System.Object: any object; the runspaces receive the object itself.')
     Parameters  = @{
@@ -21,7 +23,7 @@ Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N stop the runni
         Function             = 'Names of caller functions to define in every runspace. A name that does not exist is a terminating error.'
         TimeoutSec           = 'The runspace running it is stopped (PowerShell.Stop) and replaced. Default 0.'
         MaximumRetryCount    = 'Retried: items held by a runspace that broke. Errors the script throws are never retried.'
-        KeepWarmSec          = 'Here the workers are runspaces, so the next call skips opening them (tens of milliseconds of CPU each, with the Utility and Management modules already imported) and starting their worker pipelines, which wait for the call with nothing of any call run in them.'
+        KeepWarmSec          = 'Here the workers are runspaces, so the next call skips opening them (tens of milliseconds of CPU each, with the Utility and Management modules already imported) and starting their worker pipelines. Kept are the runspaces this call used, reset, or new ones in place of any the reset cannot return to how it opened (see the note on runspaces between calls).'
     }
     Examples    = @(
         @{

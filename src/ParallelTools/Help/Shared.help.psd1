@@ -16,7 +16,7 @@
         InitializationScript           = 'A script run once in each worker before its first item, in the worker''s global scope, like the initializer of Python''s Pool: define functions, open connections, load data, set variables there.'
         ImportModule                   = 'Modules to import in each worker before its first item: names (looked up in the worker''s module path) or paths (resolved against the current location).'
         BatchSize                      = 'Items handed to a worker at once. Default 0: automatic, the backlog shared between the workers (1 to 256). Larger batches cost less per item; smaller ones balance uneven items better.'
-        KeepWarmSec                    = 'Seconds to keep fresh workers ready for the next call after this one completes. The kept workers have run nothing of any call (no state carries over); they are made ready in the background as this call ends and closed when no call takes them in time. Default 30; 0 keeps none and closes any kept by earlier calls.'
+        KeepWarmSec                    = 'Seconds to keep workers ready for the next call after this one completes: they are made ready in the background as this call ends, and closed when no call takes them in time. A stopped call keeps none of the workers it used. Default 30; 0 keeps none and closes any kept by earlier calls.'
 
         # The HTTP cmdlets (Invoke-AsyncFetch, Invoke-ThreadedDownload)
         Url                            = 'The URL to request: an absolute http or https URL. Binds from the pipeline by value (strings, [uri]) and by property name (Url, or its alias Uri, a string or a [uri]), so Import-Csv rows with a Url column work; any other input is that item''s error.'
