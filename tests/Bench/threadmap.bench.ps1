@@ -1,13 +1,13 @@
 # Scenario "threadmap": (a) 100,000 trivial items; (b) 2,000 items that each wait 10 ms at
-# ThrottleLimit 64; (c) 1,000,000 trivial items streamed, for peak memory.
+# ThrottleLimit 64; (c) 1,000,000 trivial items streamed, for peak memory; (d) a loop of short calls.
 param([Parameter(Mandatory)] [string] $Base)
 
 $peer = Join-Path $PSScriptRoot 'threadmap_peer.ps1'
-function PwshPeer([string] $Name, [string] $PeerName, [string] $Work, [int] $Count, [int] $Throttle, [switch] $Warm) {
+function PwshPeer([string] $Name, [string] $PeerName, [string] $Work, [int] $Count, [int] $Throttle, [switch] $Warm, [int] $Calls = 1) {
     $arguments = @($Pwsh, '-NoProfile', '-File', $peer, '-ModulePath', $ModulePath, '-Peer', $PeerName, '-Work', $Work,
-        '-Count', $Count, '-ThrottleLimit', $Throttle)
+        '-Count', $Count, '-ThrottleLimit', $Throttle, '-Calls', $Calls)
     if ($Warm) { $arguments += '-Warm' }
-    Invoke-Peer $Name $Count $arguments
+    Invoke-Peer $Name ($Count * $Calls) $arguments
 }
 
 $throttle = 16
@@ -32,3 +32,10 @@ $rows | Where-Object { $_ } | ForEach-Object { "  {0}: {1:0.00}x the ideal time"
 
 Write-Section 'threadmap (c): 1,000,000 trivial items streamed through Invoke-ThreadMap | Measure-Object (peak memory)'
 Write-Ratios @(PwshPeer 'Invoke-ThreadMap, 1,000,000 items' ThreadMap square 1000000 $throttle)
+
+Write-Section "threadmap (d): 20 calls of 100 trivial items, one right after another (a loop in a script), ThrottleLimit $throttle"
+Write-Ratios @(
+    PwshPeer 'Invoke-ThreadMap, 20 calls' ThreadMap square 100 $throttle -Warm -Calls 20
+    PwshPeer "ForEach-Object -Parallel -ThrottleLimit $throttle, 20 calls" ForEachParallel square 100 $throttle -Warm -Calls 20
+    PwshPeer 'ForEach-Object (serial), 20 calls' Serial square 100 1 -Warm -Calls 20
+)

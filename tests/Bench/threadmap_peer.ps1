@@ -1,12 +1,13 @@
 # One PowerShell peer of the threadmap scenario, as its own process; prints "<items> <seconds>" for
-# the timed phase. -Warm runs a 1,000-item call first and times a later one (Invoke-ThreadMap: 3 s
-# later, once the runspaces it keeps for the next call are open, as for any later call in a session).
+# the timed phase. -Warm runs a 1,000-item call first and times a later one (or -Calls of them, one right
+# after another). Invoke-ThreadMap: 3 s later, once the runspaces it keeps for the next call are open.
 param(
     [string] $ModulePath,
     [ValidateSet('ThreadMap', 'ForEachParallel', 'Serial')] [string] $Peer,
     [ValidateSet('square', 'sleep10')] [string] $Work,
     [int] $Count,
     [int] $ThrottleLimit,
+    [int] $Calls = 1,
     [switch] $Warm
 )
 $ProgressPreference = 'SilentlyContinue'
@@ -30,5 +31,7 @@ if ($Warm) {
 }
 $watch = [Diagnostics.Stopwatch]::StartNew()
 # Counted, not assigned: $null = <pipeline> would collect every output before discarding it.
-$n = (Invoke-Once $Count | Measure-Object).Count
+# -Calls: that many calls one right after another, as a loop in a script makes them.
+$n = 0
+foreach ($call in 1..$Calls) { $n += (Invoke-Once $Count | Measure-Object).Count }
 "$n $($watch.Elapsed.TotalSeconds)"

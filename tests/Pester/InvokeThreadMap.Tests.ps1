@@ -156,7 +156,7 @@ Describe 'Invoke-ThreadMap stopping' {
     }
 
     It 'closes every runspace when the call ends' {
-        # -KeepWarmSec 0: no fresh runspaces are kept for a next call either.
+        # -KeepWarmSec 0: no runspaces are kept for a next call either.
         $null = 1..100 | Invoke-ThreadMap -ThrottleLimit 8 -KeepWarmSec 0 { $_ }
         Get-OpenRunspaceCount | Should -Be 0 -Because (Show-Runspaces)
     }
@@ -185,7 +185,7 @@ Describe 'Invoke-ThreadMap stopping' {
         $seen = @(1..30 | Invoke-ThreadMap -ThrottleLimit 3 -KeepWarmSec 3 -BatchSize 1 { Start-Sleep -Milliseconds 20; "$([runspace]::DefaultRunspace.Id)" } | Select-Object -Unique)
         $seen.Count | Should -BeGreaterThan 0
         @($seen | Where-Object { $_ -notin $kept }).Count | Should -Be 0
-        # Its own fresh ones are kept in turn, then closed after 3 s.
+        # Its runspaces are kept in turn, then closed after 3 s.
         Start-Sleep -Seconds 5
         Get-OpenRunspaceCount | Should -Be 0 -Because (Show-Runspaces)
     }
