@@ -156,8 +156,33 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
     {
         if (!_killed && !EndLoop(TimeSpan.FromSeconds(2)))
             Kill();
-        if (!_killed)
-            Close(Loop, Runspace, _process); // a killed worker is closed by EndKilled
+        if (_killed)
+            return; // closed by EndKilled
+        if (Runspace is { } runspace && Setup.KeepWarm > TimeSpan.Zero && !Setup.Stopped)
+        {
+            // Kept for the next call if the reset leaves it as it was made ready; otherwise closed.
+            DetachRunspace();
+            var (loop, process) = (Loop, _process);
+            Close(loop, null, process);
+            WarmRunspaces.Processes.Keep(() => ResetOrClose(runspace), Setup.KeepWarm);
+        }
+        else
+            Close(Loop, Runspace, _process);
+    }
+
+    private static Runspace? ResetOrClose(Runspace runspace)
+    {
+        try
+        {
+            if (RunspaceSnapshot.Remembered(runspace) is { } ready && RunspaceSnapshot.ResetTo(runspace, ready))
+                return runspace;
+        }
+        catch (Exception)
+        {
+            // Broken, or the probe failed: closed below.
+        }
+        Close(null, runspace);
+        return null;
     }
 
     // Remoting does not notice when a worker process dies (a kill -9 leaves the pipeline "Running"),

@@ -41,7 +41,18 @@ internal static class WarmRunspaces
         var runspace = RunspaceFactory.CreateOutOfProcessRunspace(Types.Value);
         runspace.Name = $"ProcessMap{runspace.Id}";
         runspace.Open();
+        ImportCommonModules(runspace);
+        RunspaceSnapshot.Remember(runspace);
         return runspace;
+    }
+
+    // As in the runspaces of this process (ThreadSessionState): the set-up uses Utility anyway, and a
+    // worker that imported either during a call would otherwise never be kept (RunspaceSnapshot).
+    private static void ImportCommonModules(Runspace runspace)
+    {
+        using var import = PowerShell.Create();
+        import.Runspace = runspace;
+        import.AddCommand("Import-Module").AddParameter("Name", new[] { "Microsoft.PowerShell.Utility", "Microsoft.PowerShell.Management" }).Invoke();
     }
 
     private static bool IsOpen(Runspace runspace) => runspace.RunspaceStateInfo.State == RunspaceState.Opened;
@@ -63,6 +74,7 @@ internal static class WarmRunspaces
         clear.Runspace = runspace;
         clear.AddScript(WorkerScripts.RemoveLoopVariables);
         EndInTime(clear, clear.BeginInvoke());
+        RunspaceSnapshot.Remember(runspace); // as it now is: the warm-up may have imported a module
     }
 
     // Disposing a PowerShell still running waits for the worker to stop it, which a worker that does
@@ -90,13 +102,12 @@ internal static class WarmRunspaces
 
 /// <summary>
 /// Workers kept ready for the next call of this session, so it does not pay their opening: pwsh
-/// worker processes for Invoke-ProcessMap, runspaces of this process for Invoke-ThreadMap. A call
-/// that ends opens as many fresh ones as it used, in the background, and they are closed when no
-/// call takes them within the keep time. Worker processes are always fresh: they have run none of a
-/// call's scripts, and have run the worker loop once, on dummy items (<see cref="WarmUp"/>).
-/// Runspaces of this process a call used are kept instead (<see cref="Keep"/>) once PowerShell's
-/// reset leaves them as they opened (<see cref="ReadyLoop.Reuse"/>). A call that comes while kept
-/// ones are still being made ready waits for them rather than opening more beside them. A worker
+/// worker processes for Invoke-ProcessMap, runspaces of this process for Invoke-ThreadMap. The
+/// workers a call used are kept (<see cref="Keep"/>) once PowerShell's reset leaves them as they
+/// were made ready (<see cref="RunspaceSnapshot"/>); a new one is opened in place of any other,
+/// in the background, and all are closed when no call takes them within the keep time. New worker
+/// processes have run the worker loop once, on dummy items (<see cref="WarmUp"/>). A call that
+/// comes while kept ones are still being made ready waits for them rather than opening more beside them. A worker
 /// process also ends by itself when this process ends (its standard input closes). Workers
 /// <paramref name="inThisProcess"/> open at most one per core at a time, and kept ones on the
 /// housekeeping thread; worker processes all at once.

@@ -207,9 +207,9 @@ Describe 'Invoke-ProcessMap and the session that calls it' {
 }
 
 Describe 'Invoke-ProcessMap warm workers' {
-    It 'keeps fresh workers for -KeepWarmSec, lets the next call use them, then closes them' {
+    It 'keeps workers for -KeepWarmSec, lets the next call use them, then closes them' {
         $null = 1..4 | Invoke-ProcessMap -ThrottleLimit 2 -KeepWarmSec 6 { $global:fromFirstCall = 1; $_ }
-        # The call's own workers close as the kept ones start: wait for the count to settle at two.
+        # The call's own workers are reset and kept (or closed as new ones start): wait for the count to settle at two.
         $deadline = [datetime]::UtcNow.AddSeconds(20)
         $stable = 0
         while ($stable -lt 10 -and [datetime]::UtcNow -lt $deadline) {
@@ -233,6 +233,50 @@ Describe 'Invoke-ProcessMap warm workers' {
         $pids | Select-Object -Unique | Sort-Object | Should -Be ($warm | Sort-Object)
 
         Start-Sleep 4
+        Wait-NoWorkers | Should -Be 0
+    }
+
+    It 'reuses its worker processes for the next call, reset: none of its variables, location or errors remain' {
+        $first = @(1..20 | Invoke-ProcessMap -ThrottleLimit 2 -KeepWarmSec 10 -BatchSize 1 {
+                $global:leaked = 'from the first call'
+                Set-Location $using:TestDrive
+                Write-Error 'an error of the first call' -ErrorAction SilentlyContinue
+                $PID
+            } | Select-Object -Unique)
+        $second = 1..20 | Invoke-ProcessMap -ThrottleLimit 2 -KeepWarmSec 10 -BatchSize 1 {
+            [pscustomobject]@{ Id = $PID; Leaked = $global:leaked; Location = "$PWD"; Errors = $Error.Count }
+        }
+        $null = 1 | Invoke-ProcessMap -KeepWarmSec 0 { } # closes the kept workers
+
+        @($second.Id | Where-Object { $_ -notin $first }).Count | Should -Be 0 -Because "the second call should run in the first call's processes ($first), reset"
+        @($second | Where-Object Leaked).Count | Should -Be 0
+        @($second | Where-Object Location -EQ "$TestDrive").Count | Should -Be 0
+        @($second | Where-Object Errors -NE 0).Count | Should -Be 0
+        Wait-NoWorkers | Should -Be 0
+    }
+
+    It 'does not reuse a worker process left with <Case>' -ForEach @(
+        @{ Case = 'an environment variable'; Setup = @{ ScriptBlock = { $env:PT_LEFT_BEHIND = 'yes' } }; Check = '[bool]$env:PT_LEFT_BEHIND' }
+        @{ Case = 'a type added with Add-Type'; Setup = @{ ScriptBlock = { Add-Type -TypeDefinition "public static class PtLeftBehind$PID { }" } }; Check = "[bool]('PtLeftBehind' + `$PID -as [type])" }
+        @{ Case = 'a global function'; Setup = @{ ScriptBlock = { function global:LeftBehind { } } }; Check = 'Test-Path function:LeftBehind' }
+        @{ Case = 'strict mode'; Setup = @{ InitializationScript = { Set-StrictMode -Version Latest } }; Check = 'try { $null = $notSetAnywhere; $false } catch { $true }' }
+        @{ Case = 'an -ImportModule module'; Setup = @{ ImportModule = 'LeftBehind.psm1' }; Check = '[bool](Get-Module LeftBehind)' }
+    ) {
+        $module = Join-Path $TestDrive 'LeftBehind.psm1'
+        Set-Content $module 'function Get-FromLeftBehind { 1 }'
+        $options = $Setup.Clone()
+        $firstScript = [scriptblock]::Create("$(if ($options.ScriptBlock) { $options.ScriptBlock }); `$PID")
+        $options.Remove('ScriptBlock')
+        if ($options.ImportModule) { $options.ImportModule = $module }
+
+        # Workers a call opens itself are reset and kept like any; in case one is not, the first call runs twice.
+        $first = @(foreach ($round in 1..2) { 1..4 | Invoke-ProcessMap -ThrottleLimit 2 -KeepWarmSec 10 -BatchSize 1 @options $firstScript }) | Select-Object -Unique
+        $second = 1..4 | Invoke-ProcessMap -ThrottleLimit 2 -KeepWarmSec 10 -BatchSize 1 ([scriptblock]::Create("[pscustomobject]@{ Id = `$PID; Left = $Check }"))
+        $null = 1 | Invoke-ProcessMap -KeepWarmSec 0 { }
+
+        $first.Count | Should -BeGreaterThan 0
+        @($second | Where-Object Left).Count | Should -Be 0
+        @($second.Id | Where-Object { $_ -in $first }).Count | Should -Be 0 -Because 'a worker left with it is closed, and a new one started in its place'
         Wait-NoWorkers | Should -Be 0
     }
 }

@@ -11,7 +11,9 @@ The workers are new pwsh processes: the caller's functions, variables and module
 
 Every item gets exactly one outcome. A terminating error (throw) in the scriptblock becomes one non-terminating error whose TargetObject is the item, keeping the script's FullyQualifiedErrorId; the other items go on. What the scriptblock writes to the error, warning, verbose, debug and information streams reaches the caller's streams, tagged with the item. An item running longer than -TimeoutSec has its worker killed and replaced and gets a timeout error. A worker that dies (it exits, is killed, overflows its stack) is replaced; the item it was running gets an error, or is run again when -MaximumRetryCount allows.
 
-Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N end the call promptly and stop every worker: each is told to close at once (remoting stops its script) and its process is killed if it has not exited 2 s later. Normal completion closes them. No worker process outlives the call by more than those 2 s.
+Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N end the call promptly and stop every worker: each is told to close at once (remoting stops its script) and its process is killed if it has not exited 2 s later. Normal completion keeps the workers for the next call (-KeepWarmSec) or, with -KeepWarmSec 0, closes them. No worker process of a stopped call outlives it by more than those 2 s.
+
+Workers between calls: a call that completes keeps its worker processes for the next call (-KeepWarmSec), after PowerShell's own reset (Runspace.ResetRunspaceState: the global variables, $Error and the location). A worker is kept only if, after the reset, its functions, aliases, modules, drives, providers, language mode, strict mode, breakpoints, jobs, environment variables, current directory and the assemblies loaded into it (Add-Type, a module's DLL) are as they were when it was made ready; any other is closed and a new one started in its place, so a loop of calls starts pwsh only where it must. As with the worker processes of Python's Pool, a process-wide setting a script changes through .NET itself (a static property) is not seen by this check: -KeepWarmSec 0 gives every call new processes.
 '@
     Inputs      = @('System.Object: any object; it is serialised to reach the worker.')
     Parameters  = @{
@@ -20,7 +22,7 @@ Ctrl+C, -ErrorAction Stop and a downstream Select-Object -First N end the call p
         ThrottleLimit        = 'Here, the number of worker processes. Default: the number of processors, the right count for CPU-bound work. Workers start in parallel (about 0.5 to 1 s) and serve every item of the call.'
         ArgumentList         = 'They are serialised once and sent to each worker.'
         TimeoutSec           = 'The worker process running it is stopped (killed if it has not exited 2 s later) and replaced. Default 0.'
-        KeepWarmSec          = 'Here the workers are pwsh processes, so the next call skips pwsh start-up; kept workers also end with this session. Each kept worker runs the worker loop once on dummy items before a call can take it (none of any call''s scripts), so the next call does not pay for compiling it in a new process.'
+        KeepWarmSec          = 'Here the workers are pwsh processes, so the next call skips pwsh start-up; kept workers also end with this session. Kept are this call''s workers, reset (see the note on workers between calls), or new ones in place of any the reset cannot return to how it was made ready; a new worker runs the worker loop once on dummy items before a call can take it, so the next call does not pay for compiling it in a new process.'
         MaximumRetryCount    = 'Retried: items held by a worker process that died (exited, was killed, crashed); without a retry such an item gets a ParallelTools.WorkerDied error. Errors the script throws are never retried.'
     }
     Examples    = @(
