@@ -1,14 +1,15 @@
-# Scenario "processmap": (a) overhead on 10,000 trivial items; (b) 8 CPU-bound items of about a second.
+# Scenario "processmap": (a) overhead on 10,000 trivial items; (b) 8 CPU-bound items of about a
+# second; (c) a loop of short calls.
 # Cold = the first call in a fresh process (worker start-up included); warm = a second call.
 param([Parameter(Mandatory)] [string] $Base)
 
 $cores = [Environment]::ProcessorCount
 $peer = Join-Path $PSScriptRoot 'processmap_peer.ps1'
-function PwshPeer([string] $Name, [string] $PeerName, [string] $Work, [int] $Count, [int] $Iterations = 0, [switch] $Warm) {
+function PwshPeer([string] $Name, [string] $PeerName, [string] $Work, [int] $Count, [int] $Iterations = 0, [switch] $Warm, [int] $Calls = 1) {
     $arguments = @($Pwsh, '-NoProfile', '-File', $peer, '-ModulePath', $ModulePath, '-Peer', $PeerName, '-Work', $Work,
-        '-Count', $Count, '-Workers', $cores, '-BurnIterations', $Iterations)
+        '-Count', $Count, '-Workers', $cores, '-BurnIterations', $Iterations, '-Calls', $Calls)
     if ($Warm) { $arguments += '-Warm' }
-    Invoke-Peer $Name $Count $arguments
+    Invoke-Peer $Name ($Count * $Calls) $arguments
 }
 
 Write-Section "processmap (a): 10,000 trivial items (`$_ * `$_) on $cores workers (Start-Job: 100 items, normalised)"
@@ -35,3 +36,11 @@ $rows = @(
     PwshPeer 'Start-Job per item' StartJob burn 8 $iterations
 )
 Write-Ratios $rows
+
+Write-Section "processmap (c): 10 calls of 100 trivial items, one right after another (a loop in a script), on $cores workers"
+Write-Ratios @(
+    PwshPeer 'Invoke-ProcessMap, 10 calls' ProcessMap square 100 -Warm -Calls 10
+    PwshPeer "ForEach-Object -Parallel -ThrottleLimit $cores, 10 calls" ForEachParallel square 100 -Warm -Calls 10
+    PwshPeer 'Start-Job per item, 10 calls of 2 items' StartJob square 2 -Warm -Calls 10
+    if ($Python) { Invoke-Peer "python3 Pool($cores).map, 10 maps on one pool" 1000 @($Python, (Join-Path $PSScriptRoot 'processmap_pool.py'), 'square', 100, $cores, 0, 1, 10) }
+)

@@ -1,5 +1,6 @@
 # One PowerShell peer of the processmap scenario, as its own process; prints "<items> <seconds>" for
-# the timed phase. -Warm runs the call once first (same size) and times the second call.
+# the timed phase. -Warm runs the call once first (same size) and times the second call (or -Calls
+# calls, one right after another).
 param(
     [string] $ModulePath,
     [ValidateSet('ProcessMap', 'ForEachParallel', 'StartJob', 'Serial')] [string] $Peer,
@@ -7,6 +8,7 @@ param(
     [int] $Count,
     [int] $Workers,
     [int] $BurnIterations = 0,
+    [int] $Calls = 1,
     [switch] $Warm
 )
 $ProgressPreference = 'SilentlyContinue'
@@ -42,5 +44,7 @@ function Invoke-Once {
 # A later call in the same session: kept workers have had time to start (Invoke-ProcessMap -KeepWarmSec).
 if ($Warm) { $null = Invoke-Once; Start-Sleep -Seconds 3 }
 $watch = [Diagnostics.Stopwatch]::StartNew()
-$n = (Invoke-Once | Measure-Object).Count
+# -Calls: that many calls one right after another, as a loop in a script makes them.
+$n = 0
+foreach ($call in 1..$Calls) { $n += (Invoke-Once | Measure-Object).Count }
 "$n $($watch.Elapsed.TotalSeconds)"
