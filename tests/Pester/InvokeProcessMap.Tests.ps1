@@ -262,12 +262,7 @@ Describe 'Invoke-ProcessMap warm workers' {
         @{ Case = 'strict mode'; Setup = @{ InitializationScript = { Set-StrictMode -Version Latest } }; Check = 'try { $null = $notSetAnywhere; $false } catch { $true }' }
         @{ Case = 'an -ImportModule module'; Setup = @{ ImportModule = 'LeftBehind.psm1' }; Check = '[bool](Get-Module LeftBehind)' }
     ) {
-        $module = Join-Path $TestDrive 'LeftBehind.psm1'
-        Set-Content $module 'function Get-FromLeftBehind { 1 }'
-        $options = $Setup.Clone()
-        $firstScript = [scriptblock]::Create("$(if ($options.ScriptBlock) { $options.ScriptBlock }); `$PID")
-        $options.Remove('ScriptBlock')
-        if ($options.ImportModule) { $options.ImportModule = $module }
+        $options, $firstScript = Get-LeftBehindCall $Setup '$PID' $TestDrive
 
         # Workers a call opens itself are reset and kept like any; in case one is not, the first call runs twice.
         $first = @(foreach ($round in 1..2) { 1..4 | Invoke-ProcessMap -ThrottleLimit 2 -KeepWarmSec 10 -BatchSize 1 @options $firstScript }) | Select-Object -Unique

@@ -216,12 +216,7 @@ Describe 'Invoke-ThreadMap stopping' {
         @{ Case = 'an -ImportModule module'; Setup = @{ ImportModule = 'LeftBehind.psm1' }; Check = '[bool](Get-Module LeftBehind)' }
     ) {
         function Get-LeftBehind { 'defined in the caller' }
-        $module = Join-Path $TestDrive 'LeftBehind.psm1'
-        Set-Content $module 'function Get-FromLeftBehind { 1 }'
-        $options = $Setup.Clone()
-        $firstScript = [scriptblock]::Create("$(if ($options.ScriptBlock) { $options.ScriptBlock }); [runspace]::DefaultRunspace.Id")
-        $options.Remove('ScriptBlock')
-        if ($options.ImportModule) { $options.ImportModule = $module }
+        $options, $firstScript = Get-LeftBehindCall $Setup '[runspace]::DefaultRunspace.Id' $TestDrive
 
         $first = @(1..4 | Invoke-ThreadMap -ThrottleLimit 2 -KeepWarmSec 5 -BatchSize 1 @options $firstScript | Select-Object -Unique)
         $second = 1..4 | Invoke-ThreadMap -ThrottleLimit 2 -KeepWarmSec 5 -BatchSize 1 ([scriptblock]::Create("[pscustomobject]@{ Id = [runspace]::DefaultRunspace.Id; Left = $Check }"))

@@ -22,3 +22,19 @@ function Stop-After([scriptblock] $Script, [object[]] $Arguments, [int] $Millise
     }
     finally { $ps.Dispose() }
 }
+
+# For the specs of what a map cmdlet's next call may reuse: the options to splat and the first
+# call's scriptblock for a case's Setup (a hashtable of parameters; its ScriptBlock, if any, runs
+# before the script outputs $WorkerId, an expression naming the worker). An ImportModule entry
+# becomes the path of a module LeftBehind.psm1 written in $Folder.
+function Get-LeftBehindCall([hashtable] $Setup, [string] $WorkerId, [string] $Folder) {
+    $options = $Setup.Clone()
+    $script = [scriptblock]::Create("$(if ($options.ScriptBlock) { $options.ScriptBlock }); $WorkerId")
+    $options.Remove('ScriptBlock')
+    if ($options.ImportModule) {
+        $options.ImportModule = Join-Path $Folder 'LeftBehind.psm1'
+        Set-Content $options.ImportModule 'function Get-FromLeftBehind { 1 }'
+    }
+    $options, $script
+}
+
