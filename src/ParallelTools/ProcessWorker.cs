@@ -156,18 +156,25 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
     {
         if (!_killed && !EndLoop(TimeSpan.FromSeconds(2)))
             Kill();
-        if (_killed)
-            return; // closed by EndKilled
-        if (Runspace is { } runspace && Setup.KeepWarm > TimeSpan.Zero && !Setup.Stopped)
+        var runspace = Runspace;
+        lock (_killGate)
         {
-            // Kept for the next call if the reset leaves it as it was made ready; otherwise closed.
-            DetachRunspace();
-            var (loop, process) = (Loop, _process);
-            Close(loop, null, process);
-            WarmRunspaces.Processes.Keep(() => ResetOrClose(runspace), Setup.KeepWarm);
+            if (_killed)
+                return; // closed by EndKilled
+            if (runspace is not null && Setup.MayKeepWorkers)
+                _killed = true; // handed on: a Kill from now on (the pool stopping) leaves it alone
+            else
+                runspace = null;
         }
-        else
+        if (runspace is null)
+        {
             Close(Loop, Runspace, _process);
+            return;
+        }
+        // Kept for the next call if the reset leaves it as it was made ready; otherwise closed.
+        DetachRunspace();
+        Close(Loop, null, _process);
+        WarmRunspaces.Processes.Keep(() => ResetOrClose(runspace), Setup.KeepWarm);
     }
 
     private static Runspace? ResetOrClose(Runspace runspace)

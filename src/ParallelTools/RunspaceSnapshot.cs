@@ -6,7 +6,8 @@ namespace ParallelTools;
 /// <summary>
 /// What a call's scripts could leave in a worker's runspace that PowerShell's own
 /// <see cref="Runspace.ResetRunspaceState"/> does not undo: functions, aliases, modules, drives,
-/// providers, the language mode, strict mode, breakpoints and jobs; in a worker process also its
+/// providers, the language mode, strict mode, breakpoints, jobs, the location stack and command
+/// lookup handlers; in a worker process also its
 /// environment variables, current directory and the assemblies loaded from outside PowerShell and
 /// .NET. (The reset clears the global variables, $Error, the location, event subscriptions and
 /// tracing.) A used worker is reused for the next call only when, after the reset, its snapshot is
@@ -18,18 +19,22 @@ internal sealed class RunspaceSnapshot
     // Functions by their scriptblocks; aliases, modules, drives and providers by the objects
     // themselves (Set-Alias makes a new one). A function redefined under its name keeps its
     // FunctionInfo but gets a new scriptblock. Get-Alias, not the alias: drive: a fifth of the cost.
-    // Get-Module comes after any command here that may import its module.
+    // Get-Module comes after any command here that may import its module. Commands by their
+    // module-qualified names: a function or alias a call left must not run in their place.
     private const string Probe = """
         $__ptState = $ExecutionContext.SessionState
         $__ptState.LanguageMode
         try { $null = $__ptUnsetVariable; 'lax' } catch { 'strict' }
         foreach ($__ptFunction in $__ptState.InvokeProvider.Item.Get('function:\*')) { $__ptFunction.ScriptBlock }
-        Get-Alias
-        Get-Module
+        Microsoft.PowerShell.Utility\Get-Alias
+        Microsoft.PowerShell.Core\Get-Module
         $__ptState.Drive.GetAll()
         $__ptState.Provider.GetAll()
         "breakpoints=$(@([runspace]::DefaultRunspace.Debugger.GetBreakpoints()).Count)"
-        "jobs=$(@(Get-Job).Count)"
+        "jobs=$(@(Microsoft.PowerShell.Core\Get-Job).Count)"
+        "locations=$(@($__ptState.Path.LocationStack($null)).Count)"
+        $__ptCommands = $ExecutionContext.InvokeCommand
+        "lookup=$($null -ne $__ptCommands.CommandNotFoundAction) $($null -ne $__ptCommands.PreCommandLookupAction) $($null -ne $__ptCommands.PostCommandLookupAction) $($null -ne $__ptCommands.LocationChangedAction)"
         """;
 
     // In a worker process, the same as text (objects come back as copies), with what the process holds.
@@ -41,21 +46,26 @@ internal sealed class RunspaceSnapshot
             "language=$($__ptState.LanguageMode)"
             try { $null = $__ptUnsetVariable; 'lax' } catch { 'strict' }
             foreach ($__ptFunction in $__ptState.InvokeProvider.Item.Get('function:\*')) { "function $($__ptFunction.Name)=$($__ptFunction.Definition.GetHashCode())" }
-            foreach ($__ptAlias in Get-Alias) { "alias $($__ptAlias.Name)=$($__ptAlias.Definition)" }
-            foreach ($__ptModule in Get-Module) { "module $($__ptModule.Name) $($__ptModule.Version) $($__ptModule.Path)" }
+            foreach ($__ptAlias in Microsoft.PowerShell.Utility\Get-Alias) { "alias $($__ptAlias.Name)=$($__ptAlias.Definition)" }
+            foreach ($__ptModule in Microsoft.PowerShell.Core\Get-Module) { "module $($__ptModule.Name) $($__ptModule.Version) $($__ptModule.Path)" }
             foreach ($__ptDrive in $__ptState.Drive.GetAll()) { "drive $($__ptDrive.Name)=$($__ptDrive.Root)" }
             foreach ($__ptProvider in $__ptState.Provider.GetAll()) { "provider $($__ptProvider.Name)" }
             "breakpoints=$(@([runspace]::DefaultRunspace.Debugger.GetBreakpoints()).Count)"
-            "jobs=$(@(Get-Job).Count)"
+            "jobs=$(@(Microsoft.PowerShell.Core\Get-Job).Count)"
+            "locations=$(@($__ptState.Path.LocationStack($null)).Count)"
+            $__ptCommands = $ExecutionContext.InvokeCommand
+            "lookup=$($null -ne $__ptCommands.CommandNotFoundAction) $($null -ne $__ptCommands.PreCommandLookupAction) $($null -ne $__ptCommands.PostCommandLookupAction) $($null -ne $__ptCommands.LocationChangedAction)"
             "directory=$([Environment]::CurrentDirectory)"
-            "environment=$((@(Get-ChildItem env: | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join "`n").GetHashCode())"
+            "environment=$((@(foreach ($__ptVariable in Microsoft.PowerShell.Management\Get-ChildItem env:) { "$($__ptVariable.Name)=$($__ptVariable.Value)" }) -join "`n").GetHashCode())"
             foreach ($__ptAssembly in [AppDomain]::CurrentDomain.GetAssemblies()) {
-                if ($__ptAssembly.IsDynamic -or -not $__ptAssembly.Location -or -not @($__ptRoots | Where-Object { $__ptAssembly.Location.StartsWith($_) })) { "assembly $($__ptAssembly.FullName)" }
+                if ($__ptAssembly.IsDynamic -or -not $__ptAssembly.Location -or -not @(foreach ($__ptRoot in $__ptRoots) { if ($__ptAssembly.Location.StartsWith($__ptRoot)) { $__ptRoot } })) { "assembly $($__ptAssembly.FullName)" }
             }
         ) -join "`n"
         """;
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Runspace, RunspaceSnapshot> Kept = new();
+
+    private static readonly TimeSpan ProbeLimit = TimeSpan.FromSeconds(10);
 
     private readonly object?[] _parts;
 
@@ -66,7 +76,14 @@ internal sealed class RunspaceSnapshot
     {
         using var probe = PowerShell.Create();
         probe.Runspace = runspace;
-        var parts = probe.AddScript(runspace.RunspaceIsRemote ? ProcessProbe : Probe, useLocalScope: true).Invoke();
+        probe.AddScript(runspace.RunspaceIsRemote ? ProcessProbe : Probe, useLocalScope: true);
+        var running = probe.BeginInvoke();
+        if (!running.AsyncWaitHandle.WaitOne(ProbeLimit))
+        {
+            probe.BeginStop(null, null); // disposing a pipeline that still runs would wait for it
+            throw new TimeoutException("the runspace state probe did not end in time");
+        }
+        var parts = probe.EndInvoke(running);
         if (probe.HadErrors)
             throw new InvalidOperationException($"the runspace state probe failed: {probe.Streams.Error.FirstOrDefault()}");
         return new RunspaceSnapshot(parts.Select(part => part?.BaseObject).ToArray());

@@ -105,16 +105,16 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
             return;
         }
         Closing = true;
-        if (Setup.Stopped)
-            Housekeeping.Enqueue(CloseNow); // a stopped call's runspaces are closed, never kept
-        else
+        if (Setup.MayKeepWorkers)
             WarmRunspaces.Threads.Keep(ReuseOrClose, Setup.KeepWarm);
+        else
+            Housekeeping.Enqueue(CloseNow); // and a new one is opened in its place (Replenish)
     }
 
     /// <summary>This worker's runspace, reset and waiting for the next call; or null, once it is closed.</summary>
     private ReadyLoop? ReuseOrClose()
     {
-        if (EndLoop(TimeSpan.FromSeconds(2)) && !_killed && !Setup.Stopped && _opened is { } opened && Runspace is { } runspace)
+        if (EndLoop(TimeSpan.FromSeconds(2)) && !_killed && Setup.MayKeepWorkers && _opened is { } opened && Runspace is { } runspace)
         {
             DetachRunspace();
             Close(Loop, null);

@@ -40,10 +40,18 @@ internal static class WarmRunspaces
     {
         var runspace = RunspaceFactory.CreateOutOfProcessRunspace(Types.Value);
         runspace.Name = $"ProcessMap{runspace.Id}";
-        runspace.Open();
-        ImportCommonModules(runspace);
-        RunspaceSnapshot.Remember(runspace);
-        return runspace;
+        try
+        {
+            runspace.Open();
+            ImportCommonModules(runspace);
+            RunspaceSnapshot.Remember(runspace);
+            return runspace;
+        }
+        catch
+        {
+            runspace.Dispose();
+            throw;
+        }
     }
 
     // As in the runspaces of this process (ThreadSessionState): the set-up uses Utility anyway, and a
@@ -195,7 +203,12 @@ internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, boo
             KeepFor(keep);
             _kept.Enqueue(worker.Task);
         }
-        Housekeeping.Enqueue(() => worker.SetResult(ReuseOrNull(reuse) ?? OpenOrNull()));
+        void MakeReady() => worker.SetResult(ReuseOrNull(reuse) ?? OpenOrNull());
+        // As in Replenish: worker processes side by side (a replacement is a pwsh start-up).
+        if (inThisProcess)
+            Housekeeping.Enqueue(MakeReady);
+        else
+            ParkedThreads.Run(MakeReady);
     }
 
     // Every kept worker is closed once no call has ended for the keep time.

@@ -32,6 +32,14 @@ internal sealed class WorkerSetup
     /// </summary>
     public TimeSpan KeepWarm { get; init; }
 
+    /// <summary>
+    /// Whether this call's workers may be reset and kept for the next call: not when it stopped, and
+    /// not when its set-up left state by design (-InitializationScript, which may also change type
+    /// data, which the reset and the snapshot do not cover; -ImportModule; -Function).
+    /// </summary>
+    public bool MayKeepWorkers =>
+        KeepWarm > TimeSpan.Zero && !Stopped && string.IsNullOrWhiteSpace(InitializationScript) && Modules.Count == 0 && Functions.Count == 0;
+
     /// <summary>Set (before its workers are killed) when the call is stopped: none of its workers is kept.</summary>
     public bool Stopped
     {

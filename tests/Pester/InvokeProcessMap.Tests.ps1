@@ -259,7 +259,8 @@ Describe 'Invoke-ProcessMap warm workers' {
         @{ Case = 'an environment variable'; Setup = @{ ScriptBlock = { $env:PT_LEFT_BEHIND = 'yes' } }; Check = '[bool]$env:PT_LEFT_BEHIND' }
         @{ Case = 'a type added with Add-Type'; Setup = @{ ScriptBlock = { Add-Type -TypeDefinition "public static class PtLeftBehind$PID { }" } }; Check = "[bool]('PtLeftBehind' + `$PID -as [type])" }
         @{ Case = 'a global function'; Setup = @{ ScriptBlock = { function global:LeftBehind { } } }; Check = 'Test-Path function:LeftBehind' }
-        @{ Case = 'strict mode'; Setup = @{ InitializationScript = { Set-StrictMode -Version Latest } }; Check = 'try { $null = $notSetAnywhere; $false } catch { $true }' }
+        @{ Case = 'type data from -InitializationScript'; Setup = @{ InitializationScript = { Update-TypeData -TypeName System.Int32 -MemberName PtLeftBehind -MemberType NoteProperty -Value 1 -Force } }; Check = '$null -ne (5).PtLeftBehind' }
+        @{ Case = 'a pushed location'; Setup = @{ ScriptBlock = { Push-Location $PSHOME } }; Check = '(Get-Location -Stack).Count -gt 0' }
         @{ Case = 'an -ImportModule module'; Setup = @{ ImportModule = 'LeftBehind.psm1' }; Check = '[bool](Get-Module LeftBehind)' }
     ) {
         $options, $firstScript = Get-LeftBehindCall $Setup '$PID' $TestDrive

@@ -211,7 +211,8 @@ Describe 'Invoke-ThreadMap stopping' {
     It 'does not reuse a runspace left with <Case>, which the reset does not undo' -ForEach @(
         @{ Case = 'a global function'; Setup = @{ ScriptBlock = { function global:LeftBehind { } } }; Check = 'Test-Path function:LeftBehind' }
         @{ Case = 'a global alias'; Setup = @{ ScriptBlock = { Set-Alias -Name LeftBehind -Value Get-Date -Scope Global } }; Check = 'Test-Path alias:LeftBehind' }
-        @{ Case = 'strict mode'; Setup = @{ InitializationScript = { Set-StrictMode -Version Latest } }; Check = 'try { $null = $notSetAnywhere; $false } catch { $true }' }
+        @{ Case = 'type data from -InitializationScript'; Setup = @{ InitializationScript = { Update-TypeData -TypeName System.Int32 -MemberName PtLeftBehind -MemberType NoteProperty -Value 1 -Force } }; Check = '$null -ne (5).PtLeftBehind' }
+        @{ Case = 'a pushed location'; Setup = @{ ScriptBlock = { Push-Location $PSHOME } }; Check = '(Get-Location -Stack).Count -gt 0' }
         @{ Case = 'a -Function'; Setup = @{ Function = 'Get-LeftBehind' }; Check = 'Test-Path function:Get-LeftBehind' }
         @{ Case = 'an -ImportModule module'; Setup = @{ ImportModule = 'LeftBehind.psm1' }; Check = '[bool](Get-Module LeftBehind)' }
     ) {
