@@ -108,7 +108,7 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
         if (Setup.MayKeepWorkers)
             WarmRunspaces.Threads.Keep(ReuseOrClose, Setup.KeepWarm);
         else
-            Housekeeping.Enqueue(CloseNow); // and a new one is opened in its place (Replenish)
+            Housekeeping.Enqueue(CloseNow); // after the call; a completed call's Replenish opens a new one in its place
     }
 
     /// <summary>This worker's runspace, reset and waiting for the next call; or null, once it is closed.</summary>

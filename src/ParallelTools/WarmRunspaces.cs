@@ -115,10 +115,10 @@ internal static class WarmRunspaces
 /// were made ready (<see cref="RunspaceSnapshot"/>); a new one is opened in place of any other,
 /// in the background, and all are closed when no call takes them within the keep time. New worker
 /// processes have run the worker loop once, on dummy items (<see cref="WarmUp"/>). A call that
-/// comes while kept ones are still being made ready waits for them rather than opening more beside them. A worker
-/// process also ends by itself when this process ends (its standard input closes). Workers
-/// <paramref name="inThisProcess"/> open at most one per core at a time, and kept ones on the
-/// housekeeping thread; worker processes all at once.
+/// comes while kept ones are still being made ready waits for them rather than opening more
+/// beside them. A worker process also ends by itself when this process ends (its standard input
+/// closes). Workers <paramref name="inThisProcess"/> open at most one per core at a time, and kept
+/// ones on the housekeeping thread; worker processes all at once.
 /// </summary>
 internal sealed class WarmRunspaces<T>(Func<T> open, Func<T, bool> isUsable, bool inThisProcess) : IWarmWorkers
     where T : class, IDisposable
