@@ -179,15 +179,8 @@ internal sealed class ProcessWorker(WorkerSetup setup) : RunspaceWorker(setup)
 
     private static Runspace? ResetOrClose(Runspace runspace)
     {
-        try
-        {
-            if (RunspaceSnapshot.Remembered(runspace) is { } ready && RunspaceSnapshot.ResetTo(runspace, ready))
-                return runspace;
-        }
-        catch (Exception)
-        {
-            // Broken, or the probe failed: closed below.
-        }
+        if (RunspaceSnapshot.Reset(runspace))
+            return runspace;
         Close(null, runspace);
         return null;
     }

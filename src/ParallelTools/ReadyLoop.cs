@@ -20,9 +20,6 @@ internal sealed class ReadyLoop(Runspace runspace, PowerShell loop, PSDataCollec
     public PSDataCollection<PSObject> Output { get; } = output;
     public IAsyncResult Result { get; } = result;
 
-    /// <summary>For a kept runspace of this process: its state as it opened (<see cref="Reuse"/>).</summary>
-    public RunspaceSnapshot? Opened { get; private init; }
-
     /// <summary>Still open and waiting: nothing has stopped it since it was opened.</summary>
     public bool IsWaiting =>
         Runspace.RunspaceStateInfo.State == RunspaceState.Opened && Loop.InvocationStateInfo.State == PSInvocationState.Running;
@@ -34,7 +31,8 @@ internal sealed class ReadyLoop(Runspace runspace, PowerShell loop, PSDataCollec
         try
         {
             runspace.Open();
-            return StartWaiting(runspace, RunspaceSnapshot.Take(runspace));
+            RunspaceSnapshot.Remember(runspace);
+            return StartWaiting(runspace);
         }
         catch
         {
@@ -51,21 +49,21 @@ internal sealed class ReadyLoop(Runspace runspace, PowerShell loop, PSDataCollec
     /// right after another no longer waits for fresh runspaces to open (2,000 items of 10 ms at 64
     /// runspaces, back to back: 0.50-0.65 s against 1.4-1.9 s).
     /// </summary>
-    public static ReadyLoop? Reuse(Runspace runspace, RunspaceSnapshot opened) =>
-        RunspaceSnapshot.ResetTo(runspace, opened) ? StartWaiting(runspace, opened) : null;
+    public static ReadyLoop? Reuse(Runspace runspace) =>
+        RunspaceSnapshot.Reset(runspace) ? StartWaiting(runspace) : null;
 
-    private static ReadyLoop StartWaiting(Runspace runspace, RunspaceSnapshot opened) =>
-        Start(runspace, loop => loop.AddScript(WorkerScripts.ReadyLoopCaller).AddArgument(WorkerScripts.LoopBlock()), opened);
+    private static ReadyLoop StartWaiting(Runspace runspace) =>
+        Start(runspace, loop => loop.AddScript(WorkerScripts.ReadyLoopCaller).AddArgument(WorkerScripts.LoopBlock()));
 
     /// <summary>Starts a loop pipeline on an open runspace; <paramref name="addScript"/> gives it its script.</summary>
-    public static ReadyLoop Start(Runspace runspace, Action<PowerShell> addScript, RunspaceSnapshot? opened = null)
+    public static ReadyLoop Start(Runspace runspace, Action<PowerShell> addScript)
     {
         var loop = PowerShell.Create();
         loop.Runspace = runspace;
         addScript(loop);
         var input = RunspaceWorker.NewInput();
         var output = new PSDataCollection<PSObject>();
-        return new ReadyLoop(runspace, loop, input, output, loop.BeginInvoke(input, output)) { Opened = opened };
+        return new ReadyLoop(runspace, loop, input, output, loop.BeginInvoke(input, output));
     }
 
     /// <summary>Starts <see cref="WorkerScripts.Loop"/> on a worker process's runspace, for <paramref name="script"/>.</summary>

@@ -71,8 +71,32 @@ internal sealed class RunspaceSnapshot
 
     private RunspaceSnapshot(object?[] parts) => _parts = parts;
 
-    /// <summary>Takes the snapshot of an open runspace with no pipeline running.</summary>
-    public static RunspaceSnapshot Take(Runspace runspace)
+    /// <summary>Takes and keeps the snapshot of a worker's runspace made ready for a call, with no pipeline running.</summary>
+    public static void Remember(Runspace runspace) => Kept.AddOrUpdate(runspace, Take(runspace));
+
+    /// <summary>
+    /// Resets a runspace whose call has ended (its pipeline finished) and tells whether it is now as
+    /// <see cref="Remember"/> saw it: if not, or if it cannot be reset or probed, it is for closing.
+    /// </summary>
+    public static bool Reset(Runspace runspace)
+    {
+        try
+        {
+            // The runspace becomes available just after its pipeline has ended.
+            if (!Kept.TryGetValue(runspace, out var ready)
+                || !SpinWait.SpinUntil(() => runspace.RunspaceAvailability == RunspaceAvailability.Available, 1000)
+                || runspace.RunspaceStateInfo.State != RunspaceState.Opened)
+                return false;
+            runspace.ResetRunspaceState();
+            return Take(runspace).Matches(ready);
+        }
+        catch (Exception)
+        {
+            return false; // broken, or the probe failed or did not end in time
+        }
+    }
+
+    private static RunspaceSnapshot Take(Runspace runspace)
     {
         using var probe = PowerShell.Create();
         probe.Runspace = runspace;
@@ -89,27 +113,7 @@ internal sealed class RunspaceSnapshot
         return new RunspaceSnapshot(parts.Select(part => part?.BaseObject).ToArray());
     }
 
-    /// <summary>Takes and keeps the snapshot of a worker process's runspace made ready for a call.</summary>
-    public static void Remember(Runspace runspace) => Kept.AddOrUpdate(runspace, Take(runspace));
-
-    /// <summary>The snapshot <see cref="Remember"/> kept, if any.</summary>
-    public static RunspaceSnapshot? Remembered(Runspace runspace) => Kept.TryGetValue(runspace, out var snapshot) ? snapshot : null;
-
-    /// <summary>
-    /// Resets a runspace whose call has ended (its pipeline finished) and tells whether it is now as
-    /// <paramref name="opened"/> saw it: if not, or if it cannot be reset, it is for closing.
-    /// </summary>
-    public static bool ResetTo(Runspace runspace, RunspaceSnapshot opened)
-    {
-        // The runspace becomes available just after its pipeline has ended.
-        if (!SpinWait.SpinUntil(() => runspace.RunspaceAvailability == RunspaceAvailability.Available, 1000)
-            || runspace.RunspaceStateInfo.State != RunspaceState.Opened)
-            return false;
-        runspace.ResetRunspaceState();
-        return Take(runspace).Matches(opened);
-    }
-
-    public bool Matches(RunspaceSnapshot other) =>
+    private bool Matches(RunspaceSnapshot other) =>
         _parts.Length == other._parts.Length && _parts.Zip(other._parts).All(pair => SamePart(pair.First, pair.Second));
 
     private static bool SamePart(object? a, object? b) =>

@@ -13,7 +13,6 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
 {
     private volatile bool _killed;
     private TaskCompletionSource? _setUp;
-    private RunspaceSnapshot? _opened;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,7 +23,6 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
             throw new OperationCanceledException("The worker was stopped while it started.");
         }
         var setUp = _setUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _opened = ready.Opened;
         Attach(ready);
         // A loop that ended since it was taken never runs the set-up; one that ends later is killed (Kill).
         if (!ready.IsWaiting || _killed)
@@ -114,18 +112,18 @@ internal sealed class ThreadWorker(WorkerSetup setup) : RunspaceWorker(setup)
     /// <summary>This worker's runspace, reset and waiting for the next call; or null, once it is closed.</summary>
     private ReadyLoop? ReuseOrClose()
     {
-        if (EndLoop(TimeSpan.FromSeconds(2)) && !_killed && Setup.MayKeepWorkers && _opened is { } opened && Runspace is { } runspace)
+        if (EndLoop(TimeSpan.FromSeconds(2)) && !_killed && Setup.MayKeepWorkers && Runspace is { } runspace)
         {
             DetachRunspace();
             Close(Loop, null);
             try
             {
-                if (ReadyLoop.Reuse(runspace, opened) is { } reused)
+                if (ReadyLoop.Reuse(runspace) is { } reused)
                     return reused;
             }
             catch (Exception)
             {
-                // Not reusable after all (it broke, or the probe failed): closed below.
+                // Its waiting loop did not start: closed below.
             }
         }
         CloseNow();

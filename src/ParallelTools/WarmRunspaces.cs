@@ -82,7 +82,6 @@ internal static class WarmRunspaces
         clear.Runspace = runspace;
         clear.AddScript(WorkerScripts.RemoveLoopVariables);
         EndInTime(clear, clear.BeginInvoke());
-        RunspaceSnapshot.Remember(runspace); // as it now is: the warm-up may have imported a module
     }
 
     // Disposing a PowerShell still running waits for the worker to stop it, which a worker that does
