@@ -27,9 +27,14 @@ internal static class WorkerScripts
     /// and the callback for each item's end. Then calls <see cref="Loop"/>, passed in as a
     /// scriptblock (the first argument), on the rest of its input. The loop is parsed and compiled
     /// once for all runspaces: run as script text, each runspace parsed and compiled it anew (64
-    /// runspaces: about 0.1 s of CPU per call).
+    /// runspaces: about 0.1 s of CPU per call). Its thread is made a background thread first:
+    /// PowerShell starts a pipeline on a foreground thread, and pwsh waits for those as it exits. It
+    /// closes every open runspace first, but one made ready after that (the housekeeping thread
+    /// still at work as a script ended) held the process open until the keep time ran out (30 s
+    /// more, in about one run in ten of a script ending right after a call on 64 runspaces).
     /// </summary>
     public const string ReadyLoopCaller = """
+        [System.Threading.Thread]::CurrentThread.IsBackground = $true
         if (-not $input.MoveNext()) { return }
         $__ptCall = $input.Current
         if ($__ptCall[0].Invoke($ExecutionContext)) { & $args[0] $__ptCall[1] $__ptCall[2] $__ptCall[3] $input $__ptCall[4] }
