@@ -8,13 +8,17 @@ param(
     [Parameter(Mandatory)] [string] $TestServerDll,
     [string] $Scenario = "fetch,processmap,download,threadmap",
     # Where the run's rows and a description of the machine are saved (JSON), for about_ParallelTools.
-    [string] $ResultsPath
+    [string] $ResultsPath,
+    # When this run's pwsh is a ReadyToRun copy (build.ps1 makes one): the IL-only pwsh it was made
+    # from, which a few rows of our cmdlets run on as well, to show what compiling ahead of time is worth.
+    [string] $IlOnlyPwsh
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot '../TestServer.ps1')
 
 $script:Python = (Get-Command python3 -ErrorAction SilentlyContinue).Source
 $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+$script:IlOnlyPwsh = $IlOnlyPwsh
 $script:ModulePath = $ModulePath
 $script:Results = [System.Collections.Generic.List[object]]::new()
 $script:Section = ''
@@ -46,6 +50,16 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command) {
         TimedCpuSec   = [math]::Round(($timedCpu ? [double]$timedCpu : $m.cpu), 3)
         PeakMB        = [math]::Round($m.peak_mb)
     }
+}
+
+# True when the assembly at Path holds code compiled ahead of time (a ReadyToRun image).
+function Test-ReadyToRun([string] $Path) {
+    $stream = [IO.File]::OpenRead($Path)
+    try {
+        $header = [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders.CorHeader
+        return $null -ne $header -and $header.ManagedNativeHeaderDirectory.Size -gt 0
+    }
+    finally { $stream.Dispose() }
 }
 
 # Sends the scenario's own requests through the test server a few times before the first peer runs:
@@ -98,6 +112,7 @@ if ($ResultsPath) {
         MemoryGB   = $memory ? [math]::Round([double]$memory.Matches[0].Groups[1].Value / 1MB) : $null
         OS         = [System.Runtime.InteropServices.RuntimeInformation]::OSDescription
         PowerShell = "$($PSVersionTable.PSVersion)"
+        PowerShellReadyToRun = Test-ReadyToRun ([psobject].Assembly.Location)
         DotNet     = [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
     }
     New-Item -ItemType Directory -Force -Path (Split-Path $ResultsPath) | Out-Null

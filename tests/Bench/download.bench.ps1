@@ -57,6 +57,7 @@ try {
     Write-Section "download: $fileCount files of 1 MiB at concurrency 16 (ForEach-Object -Parallel: $slowPeerCount, normalised)"
     $rows = @(
         Invoke-DownloadPeer 'Invoke-ThreadedDownload -ThrottleLimit 16' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 16)
+        if ($IlOnlyPwsh) { Invoke-DownloadPeer 'Invoke-ThreadedDownload -ThrottleLimit 16, IL-only pwsh' $fileCount ($fileCount * 1MB) @($IlOnlyPwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 16) }
         Invoke-DownloadPeer 'Invoke-ThreadedDownload -ThrottleLimit 4' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 4)
         Invoke-DownloadPeer 'Invoke-ThreadedDownload (default throttle)' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 0)
         Invoke-DownloadPeer 'ForEach-Object -Parallel { Invoke-WebRequest -OutFile }' $slowPeerCount ($slowPeerCount * 1MB) @($Pwsh, '-NoProfile', '-File', $iwr, $slowUrlFile, $out, 16)
@@ -80,6 +81,7 @@ try {
     if (Get-Command curl -ErrorAction SilentlyContinue) { curl --silent --output /dev/null "$static/big.bin" }
     $rows = @(
         Invoke-DownloadPeer 'Invoke-ThreadedDownload' 1 1GB @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $bigUrlFile, $out, 1)
+        if ($IlOnlyPwsh) { Invoke-DownloadPeer 'Invoke-ThreadedDownload, IL-only pwsh' 1 1GB @($IlOnlyPwsh, '-NoProfile', '-File', $ours, $ModulePath, $bigUrlFile, $out, 1) }
         Invoke-DownloadPeer 'Invoke-ThreadedDownload -SegmentCount 4' 1 1GB @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $bigUrlFile, $out, 1, 4)
         Invoke-DownloadPeer 'Invoke-WebRequest -OutFile' 1 1GB @($Pwsh, '-NoProfile', '-File', $iwr, $bigUrlFile, $out, 1)
         if (Get-Command curl -ErrorAction SilentlyContinue) {

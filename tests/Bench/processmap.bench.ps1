@@ -5,8 +5,11 @@ param([Parameter(Mandatory)] [string] $Base)
 
 $cores = [Environment]::ProcessorCount
 $peer = Join-Path $PSScriptRoot 'processmap_peer.ps1'
-function PwshPeer([string] $Name, [string] $PeerName, [string] $Work, [int] $Count, [int] $Iterations = 0, [switch] $Warm, [int] $Calls = 1) {
-    $arguments = @($Pwsh, '-NoProfile', '-File', $peer, '-ModulePath', $ModulePath, '-Peer', $PeerName, '-Work', $Work,
+# -IlOnly: on the IL-only pwsh (a run on the ReadyToRun copy only), its workers too.
+function PwshPeer([string] $Name, [string] $PeerName, [string] $Work, [int] $Count, [int] $Iterations = 0, [switch] $Warm, [int] $Calls = 1, [switch] $IlOnly) {
+    if ($IlOnly -and -not $IlOnlyPwsh) { return }
+    if ($IlOnly) { $Name += ', IL-only pwsh' }
+    $arguments = @(($IlOnly ? $IlOnlyPwsh : $Pwsh), '-NoProfile', '-File', $peer, '-ModulePath', $ModulePath, '-Peer', $PeerName, '-Work', $Work,
         '-Count', $Count, '-Workers', $cores, '-BurnIterations', $Iterations, '-Calls', $Calls)
     if ($Warm) { $arguments += '-Warm' }
     Invoke-Peer $Name ($Count * $Calls) $arguments
@@ -16,6 +19,8 @@ Write-Section "processmap (a): 10,000 trivial items (`$_ * `$_) on $cores worker
 $rows = @(
     PwshPeer 'Invoke-ProcessMap, warm' ProcessMap square 10000 -Warm
     PwshPeer 'Invoke-ProcessMap, cold (workers start)' ProcessMap square 10000
+    PwshPeer 'Invoke-ProcessMap, warm' ProcessMap square 10000 -Warm -IlOnly
+    PwshPeer 'Invoke-ProcessMap, cold (workers start)' ProcessMap square 10000 -IlOnly
     PwshPeer "ForEach-Object -Parallel -ThrottleLimit $cores" ForEachParallel square 10000
     PwshPeer 'Start-Job per item' StartJob square 100
     if ($Python) {

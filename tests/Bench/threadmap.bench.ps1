@@ -3,8 +3,11 @@
 param([Parameter(Mandatory)] [string] $Base)
 
 $peer = Join-Path $PSScriptRoot 'threadmap_peer.ps1'
-function PwshPeer([string] $Name, [string] $PeerName, [string] $Work, [int] $Count, [int] $Throttle, [switch] $Warm, [int] $Calls = 1) {
-    $arguments = @($Pwsh, '-NoProfile', '-File', $peer, '-ModulePath', $ModulePath, '-Peer', $PeerName, '-Work', $Work,
+# -IlOnly: on the IL-only pwsh (a run on the ReadyToRun copy only).
+function PwshPeer([string] $Name, [string] $PeerName, [string] $Work, [int] $Count, [int] $Throttle, [switch] $Warm, [int] $Calls = 1, [switch] $IlOnly) {
+    if ($IlOnly -and -not $IlOnlyPwsh) { return }
+    if ($IlOnly) { $Name += ', IL-only pwsh' }
+    $arguments = @(($IlOnly ? $IlOnlyPwsh : $Pwsh), '-NoProfile', '-File', $peer, '-ModulePath', $ModulePath, '-Peer', $PeerName, '-Work', $Work,
         '-Count', $Count, '-ThrottleLimit', $Throttle, '-Calls', $Calls)
     if ($Warm) { $arguments += '-Warm' }
     Invoke-Peer $Name ($Count * $Calls) $arguments
@@ -16,6 +19,7 @@ Write-Section "threadmap (a): 100,000 trivial items (`$_ * `$_), ThrottleLimit $
 Write-Ratios @(
     PwshPeer 'Invoke-ThreadMap, warm' ThreadMap square 100000 $throttle -Warm
     PwshPeer 'Invoke-ThreadMap, cold (runspaces open)' ThreadMap square 100000 $throttle
+    PwshPeer 'Invoke-ThreadMap, warm' ThreadMap square 100000 $throttle -Warm -IlOnly
     PwshPeer "ForEach-Object -Parallel -ThrottleLimit $throttle" ForEachParallel square $slowPeerCount $throttle -Warm
     PwshPeer 'ForEach-Object (serial)' Serial square 100000 1 -Warm
 )
@@ -25,6 +29,7 @@ Write-Section ("threadmap (b): 2,000 items of Start-Sleep -Milliseconds 10 at Th
 $rows = @(
     PwshPeer 'Invoke-ThreadMap -ThrottleLimit 64, warm' ThreadMap sleep10 2000 64 -Warm
     PwshPeer 'Invoke-ThreadMap -ThrottleLimit 64, cold' ThreadMap sleep10 2000 64
+    PwshPeer 'Invoke-ThreadMap -ThrottleLimit 64, warm' ThreadMap sleep10 2000 64 -Warm -IlOnly
     PwshPeer 'ForEach-Object -Parallel -ThrottleLimit 64, warm' ForEachParallel sleep10 2000 64 -Warm
 )
 Write-Ratios $rows

@@ -85,6 +85,20 @@ Describe 'Update-AboutFigures.ps1' {
         (& $outside $after) | Should -Be (& $outside $before)
     }
 
+    It 'says when the run''s PowerShell had its assemblies compiled ahead of time, and only then' {
+        $readyToRun = Join-Path $Folder 'ready-to-run.json'
+        $run = Get-Content $Results -Raw | ConvertFrom-Json
+        $run.Machine | Add-Member -NotePropertyName PowerShellReadyToRun -NotePropertyValue $true
+        $run | ConvertTo-Json -Depth 4 | Set-Content $readyToRun
+        foreach ($case in @{ Path = $readyToRun; Says = $true }, @{ Path = $Results; Says = $false }) {
+            $about = Join-Path $Folder 'r2r.txt'
+            Copy-Item $Source $about
+            & $Generator -ResultsPath $case.Path -AboutPath $about 6>$null
+            $said = ((Get-Figures (Get-Content $about)) -join "`n") -match 'compiled ahead of time \(ReadyToRun\)'
+            $said | Should -Be $case.Says
+        }
+    }
+
     It 'gives the same file when run again on its own output' {
         $about = Join-Path $Folder 'again.txt'
         Copy-Item $Source $about

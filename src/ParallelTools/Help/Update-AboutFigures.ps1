@@ -21,6 +21,11 @@ function Get-FiguresLines($Results) {
     $m = $Results.Machine
     "    Measured on $($m.Date) by ./build.ps1 -Task Bench: $($m.Processor), $($m.Cores) cores,"
     "    $($m.MemoryGB) GB, $($m.OS), PowerShell $($m.PowerShell), $($m.DotNet)."
+    if ($m.PSObject.Properties['PowerShellReadyToRun'] -and $m.PowerShellReadyToRun) {
+        '    PowerShell ran with its assemblies compiled ahead of time (ReadyToRun), as'
+        '    its release packages ship them; rows marked "IL-only pwsh" ran on the'
+        '    PowerShell dotnet tool as it ships (IL only, compiled as it runs).'
+    }
     '    "Ours x" is the first row''s rate over each row''s rate (above 1: ParallelTools is faster).'
     '    One run on a small shared machine: rerun before trusting a small difference.'
     $rows = @($Results.Rows)
