@@ -142,32 +142,43 @@ function Invoke-DemoTask {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
-# PowerShell as its release packages ship it: their assemblies are compiled ahead of time
-# (ReadyToRun), while the dotnet tool's are IL only, so each pwsh process of the tool compiles
+# PowerShell as its release packages ship it: the assemblies in its folder compiled ahead of time
+# (ReadyToRun), where the dotnet tool's are IL only, so each pwsh process of the tool compiles
 # PowerShell as it starts and runs (here: 0.65 s to start against 0.22 s). A copy of this pwsh's folder
-# at out/pwsh-r2r with its assemblies compiled by tests/Bench/PwshReadyToRun (about 40 s, once per
-# PowerShell version); returns its pwsh, or $null when it cannot be made here.
+# at out/pwsh-r2r with those assemblies compiled by tests/Bench/PwshReadyToRun (about 40 s, made again
+# only when this pwsh or that project changes); returns its pwsh, or $null when it cannot be made here.
 function Get-ReadyToRunPwsh {
     $folder = Join-Path $Out 'pwsh-r2r'
-    $stamp = Join-Path $folder '.made-from'
     $launcher = Join-Path $folder ($IsWindows ? 'pwsh.exe' : 'pwsh')
-    if ((Test-Path $stamp) -and (Get-Content $stamp -Raw).Trim() -eq $PSHOME) { return $launcher }
+    $project = Join-Path $Root 'tests/Bench/PwshReadyToRun/PwshReadyToRun.csproj'
+    $source = "$PSHOME $((Get-FileHash $project).Hash)"
+    $stamp = Join-Path $folder '.made-from'
+    if ((Test-Path $stamp) -and (Get-Content $stamp -Raw).Trim() -eq $source) { return $launcher }
 
-    Write-Step "Bench: compiling this PowerShell's assemblies ahead of time into $folder (once)"
+    Write-Step "Bench: compiling this PowerShell's assemblies ahead of time into $folder"
     $compiled = Join-Path $Out 'pwsh-r2r-compiled'
-    dotnet publish (Join-Path $Root 'tests/Bench/PwshReadyToRun/PwshReadyToRun.csproj') -c Release --nologo -v quiet `
-        "-p:PwshDir=$PSHOME" -o $compiled | Out-Host
-    if ($LASTEXITCODE -ne 0) {
-        Write-Warning 'The ReadyToRun compile failed: the PowerShell peers run on the IL-only pwsh.'
-        return $null
+    $making = Join-Path $Out 'pwsh-r2r-making'
+    try {
+        foreach ($stale in $compiled, $making) { if (Test-Path $stale) { Remove-Item $stale -Recurse -Force } }
+        # The framework this pwsh runs on, so a later pwsh on a later .NET is compiled against its own.
+        $framework = (Get-Content (Join-Path $PSHOME 'pwsh.runtimeconfig.json') -Raw | ConvertFrom-Json).runtimeOptions.tfm
+        dotnet publish $project -c Release --nologo -v quiet "-p:PwshDir=$PSHOME" "-p:TargetFramework=$framework" -o $compiled | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw "dotnet publish exited with $LASTEXITCODE" }
+        Copy-Item $PSHOME $making -Recurse
+        Get-ChildItem $compiled -Filter *.dll | Where-Object { Test-Path (Join-Path $making $_.Name) } |
+            Copy-Item -Destination $making -Force
+        Set-Content (Join-Path $making '.made-from') $source
+        if (Test-Path $folder) { Remove-Item $folder -Recurse -Force }
+        Move-Item $making $folder
+        $launcher
     }
-    if (Test-Path $folder) { Remove-Item $folder -Recurse -Force }
-    Copy-Item $PSHOME $folder -Recurse
-    Get-ChildItem $compiled -Filter *.dll | Where-Object { Test-Path (Join-Path $folder $_.Name) } |
-        Copy-Item -Destination $folder -Force
-    Remove-Item $compiled -Recurse -Force
-    Set-Content $stamp $PSHOME
-    $launcher
+    catch {
+        Write-Warning "No ReadyToRun copy of pwsh ($_): the PowerShell peers run on the IL-only pwsh."
+        $null
+    }
+    finally {
+        if (Test-Path $compiled) { Remove-Item $compiled -Recurse -Force -ErrorAction SilentlyContinue }
+    }
 }
 
 function Invoke-BenchTask {
@@ -175,6 +186,7 @@ function Invoke-BenchTask {
     if ($UpdateAbout -and $IlOnlyPwsh) { throw '-UpdateAbout records the ReadyToRun run: run it without -IlOnlyPwsh.' }
     Invoke-BuildTask
     $benchPwsh = $IlOnlyPwsh ? $null : (Get-ReadyToRunPwsh)
+    if ($UpdateAbout -and -not $benchPwsh) { throw '-UpdateAbout records a run on the ReadyToRun copy of pwsh, which could not be made.' }
     Write-Step 'Bench: side by side with the peers (figures vary on a shared machine; compare ratios)'
     $results = Join-Path $Out 'bench/results.json'
     $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/Bench/Invoke-Bench.ps1'),
@@ -183,7 +195,7 @@ function Invoke-BenchTask {
     # Run on the ReadyToRun copy, every PowerShell peer runs on it too (and Invoke-ProcessMap's
     # workers, started from $PSHOME); the IL-only pwsh is passed on for the rows that show it.
     if ($benchPwsh) {
-        $arguments += @('-IlOnlyPwsh', $Pwsh)
+        $arguments += @('-IlOnlyPwshPath', $Pwsh)
         & $benchPwsh @arguments
     }
     else { & $Pwsh @arguments }

@@ -20,8 +20,10 @@ internal sealed class RunspaceSnapshot
     // themselves (Set-Alias makes a new one). A function redefined under its name keeps its
     // FunctionInfo but gets a new scriptblock. Get-Alias, not the alias: drive: a fifth of the cost.
     // Get-Module comes after any command here that may import its module. Commands by their
-    // module-qualified names: a function or alias a call left must not run in their place.
+    // module-qualified names: a function or alias a call left must not run in their place. Its
+    // thread is a background one, like the worker loop's (WorkerScripts.ReadyLoopCaller).
     private const string Probe = """
+        [System.Threading.Thread]::CurrentThread.IsBackground = $true
         $__ptState = $ExecutionContext.SessionState
         $__ptState.LanguageMode
         try { $null = $__ptUnsetVariable; 'lax' } catch { 'strict' }

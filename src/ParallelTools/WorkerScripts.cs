@@ -27,11 +27,12 @@ internal static class WorkerScripts
     /// and the callback for each item's end. Then calls <see cref="Loop"/>, passed in as a
     /// scriptblock (the first argument), on the rest of its input. The loop is parsed and compiled
     /// once for all runspaces: run as script text, each runspace parsed and compiled it anew (64
-    /// runspaces: about 0.1 s of CPU per call). Its thread is made a background thread first:
-    /// PowerShell starts a pipeline on a foreground thread, and pwsh waits for those as it exits. It
-    /// closes every open runspace first, but one made ready after that (the housekeeping thread
-    /// still at work as a script ended) held the process open until the keep time ran out (30 s
-    /// more, in about one run in ten of a script ending right after a call on 64 runspaces).
+    /// runspaces: about 0.1 s of CPU per call). Its thread, on which every Invoke-ThreadMap item
+    /// runs, is made a background thread first: PowerShell starts a pipeline on a foreground thread,
+    /// and pwsh waits for those as it exits. It closes every open runspace first, but one made ready
+    /// after that (the housekeeping thread still at work as a script ended) held the process open
+    /// until the keep time ran out (30 s more: 4 of about 60 runs of a script ending right after a
+    /// call on 64 runspaces).
     /// </summary>
     public const string ReadyLoopCaller = """
         [System.Threading.Thread]::CurrentThread.IsBackground = $true

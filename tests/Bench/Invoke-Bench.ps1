@@ -11,14 +11,14 @@ param(
     [string] $ResultsPath,
     # When this run's pwsh is a ReadyToRun copy (build.ps1 makes one): the IL-only pwsh it was made
     # from, which a few rows of our cmdlets run on as well, to show what compiling ahead of time is worth.
-    [string] $IlOnlyPwsh
+    [string] $IlOnlyPwshPath
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot '../TestServer.ps1')
 
 $script:Python = (Get-Command python3 -ErrorAction SilentlyContinue).Source
 $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-$script:IlOnlyPwsh = $IlOnlyPwsh
+$script:IlOnlyPwsh = $IlOnlyPwshPath
 $script:ModulePath = $ModulePath
 $script:Results = [System.Collections.Generic.List[object]]::new()
 $script:Section = ''
@@ -29,8 +29,14 @@ function Write-Section([string] $Title) {
     Write-Host "--- $Title"
 }
 
-# Runs one peer; returns a row, or $null (with a note) when the peer cannot run here.
-function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command) {
+# Runs one peer; returns a row, or $null (with a note) when the peer cannot run here. -IlOnly: a
+# PowerShell peer (Command starts with $Pwsh) run on the IL-only pwsh instead, in a run that has one.
+function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command, [switch] $IlOnly) {
+    if ($IlOnly) {
+        if (-not $IlOnlyPwsh) { return }
+        $Name += ', IL-only pwsh'
+        $Command = @($IlOnlyPwsh) + $Command[1..($Command.Count - 1)]
+    }
     if (-not $Python) { Write-Host "  (skipped ${Name}: python3 is needed to measure processes)"; return }
     $line = & $Python (Join-Path $PSScriptRoot 'measure.py') @Command | Select-Object -Last 1
     $m = $line | ConvertFrom-Json
@@ -54,12 +60,12 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command) {
 
 # True when the assembly at Path holds code compiled ahead of time (a ReadyToRun image).
 function Test-ReadyToRun([string] $Path) {
-    $stream = [IO.File]::OpenRead($Path)
+    $reader = [Reflection.PortableExecutable.PEReader]::new([IO.File]::OpenRead($Path)) # disposing it closes the file
     try {
-        $header = [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders.CorHeader
+        $header = $reader.PEHeaders.CorHeader
         return $null -ne $header -and $header.ManagedNativeHeaderDirectory.Size -gt 0
     }
-    finally { $stream.Dispose() }
+    finally { $reader.Dispose() }
 }
 
 # Sends the scenario's own requests through the test server a few times before the first peer runs:

@@ -26,10 +26,11 @@ function New-RandomFile([string] $Path, [long] $Bytes) {
 }
 
 # Each peer writes into an empty folder; dirty pages are flushed between peers so none pays for another.
-function Invoke-DownloadPeer([string] $Name, [int] $Expected, [long] $Bytes, [string[]] $Command) {
+function Invoke-DownloadPeer([string] $Name, [int] $Expected, [long] $Bytes, [string[]] $Command, [switch] $IlOnly) {
+    if ($IlOnly -and -not $IlOnlyPwsh) { return }
     Remove-Item (Join-Path $out '*') -Recurse -Force -ErrorAction SilentlyContinue
     if (-not $IsWindows) { sync }
-    $row = Invoke-Peer $Name $Expected $Command
+    $row = Invoke-Peer $Name $Expected $Command -IlOnly:$IlOnly
     if ($row) {
         $gib = $Bytes / 1GB
         $row | Add-Member -NotePropertyName MiBPerSec -NotePropertyValue ([math]::Round($Bytes / 1MB / $row.TimedSec))
@@ -57,7 +58,7 @@ try {
     Write-Section "download: $fileCount files of 1 MiB at concurrency 16 (ForEach-Object -Parallel: $slowPeerCount, normalised)"
     $rows = @(
         Invoke-DownloadPeer 'Invoke-ThreadedDownload -ThrottleLimit 16' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 16)
-        if ($IlOnlyPwsh) { Invoke-DownloadPeer 'Invoke-ThreadedDownload -ThrottleLimit 16, IL-only pwsh' $fileCount ($fileCount * 1MB) @($IlOnlyPwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 16) }
+        Invoke-DownloadPeer 'Invoke-ThreadedDownload -ThrottleLimit 16' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 16) -IlOnly
         Invoke-DownloadPeer 'Invoke-ThreadedDownload -ThrottleLimit 4' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 4)
         Invoke-DownloadPeer 'Invoke-ThreadedDownload (default throttle)' $fileCount ($fileCount * 1MB) @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $urlFile, $out, 0)
         Invoke-DownloadPeer 'ForEach-Object -Parallel { Invoke-WebRequest -OutFile }' $slowPeerCount ($slowPeerCount * 1MB) @($Pwsh, '-NoProfile', '-File', $iwr, $slowUrlFile, $out, 16)
@@ -81,7 +82,7 @@ try {
     if (Get-Command curl -ErrorAction SilentlyContinue) { curl --silent --output /dev/null "$static/big.bin" }
     $rows = @(
         Invoke-DownloadPeer 'Invoke-ThreadedDownload' 1 1GB @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $bigUrlFile, $out, 1)
-        if ($IlOnlyPwsh) { Invoke-DownloadPeer 'Invoke-ThreadedDownload, IL-only pwsh' 1 1GB @($IlOnlyPwsh, '-NoProfile', '-File', $ours, $ModulePath, $bigUrlFile, $out, 1) }
+        Invoke-DownloadPeer 'Invoke-ThreadedDownload' 1 1GB @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $bigUrlFile, $out, 1) -IlOnly
         Invoke-DownloadPeer 'Invoke-ThreadedDownload -SegmentCount 4' 1 1GB @($Pwsh, '-NoProfile', '-File', $ours, $ModulePath, $bigUrlFile, $out, 1, 4)
         Invoke-DownloadPeer 'Invoke-WebRequest -OutFile' 1 1GB @($Pwsh, '-NoProfile', '-File', $iwr, $bigUrlFile, $out, 1)
         if (Get-Command curl -ErrorAction SilentlyContinue) {

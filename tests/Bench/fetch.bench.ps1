@@ -20,8 +20,9 @@ foreach ($size in 1024, 65536) {
     $urlFile = $urlFiles[$size]
     try {
         $rows = @(
-            Invoke-Peer 'Invoke-AsyncFetch -ThrottleLimit 64' $count @($Pwsh, '-NoProfile', '-File', (Join-Path $PSScriptRoot 'fetch_ours.ps1'), $ModulePath, $urlFile, 64)
-            if ($IlOnlyPwsh) { Invoke-Peer 'Invoke-AsyncFetch -ThrottleLimit 64, IL-only pwsh' $count @($IlOnlyPwsh, '-NoProfile', '-File', (Join-Path $PSScriptRoot 'fetch_ours.ps1'), $ModulePath, $urlFile, 64) }
+            $ours = @($Pwsh, '-NoProfile', '-File', (Join-Path $PSScriptRoot 'fetch_ours.ps1'), $ModulePath, $urlFile, 64)
+            Invoke-Peer 'Invoke-AsyncFetch -ThrottleLimit 64' $count $ours
+            Invoke-Peer 'Invoke-AsyncFetch -ThrottleLimit 64' $count $ours -IlOnly
             Invoke-Peer 'ForEach-Object -Parallel { Invoke-WebRequest }' $slowPeerCount @($Pwsh, '-NoProfile', '-File', (Join-Path $PSScriptRoot 'fetch_foreach_parallel.ps1'), $urlFile, $slowPeerCount, 64)
             if ($aiohttpPython) { Invoke-Peer 'python3 asyncio + aiohttp (gather, semaphore 64)' $count @($aiohttpPython, (Join-Path $PSScriptRoot 'fetch_aiohttp.py'), $urlFile, 64) }
             else { Write-Host '  (skipped aiohttp: no python3 with aiohttp; Debian package python3-aiohttp)' }

@@ -5,14 +5,12 @@ param([Parameter(Mandatory)] [string] $Base)
 
 $cores = [Environment]::ProcessorCount
 $peer = Join-Path $PSScriptRoot 'processmap_peer.ps1'
-# -IlOnly: on the IL-only pwsh (a run on the ReadyToRun copy only), its workers too.
+# -IlOnly: on the IL-only pwsh, in a run that has one (see Invoke-Peer), its workers too.
 function PwshPeer([string] $Name, [string] $PeerName, [string] $Work, [int] $Count, [int] $Iterations = 0, [switch] $Warm, [int] $Calls = 1, [switch] $IlOnly) {
-    if ($IlOnly -and -not $IlOnlyPwsh) { return }
-    if ($IlOnly) { $Name += ', IL-only pwsh' }
-    $arguments = @(($IlOnly ? $IlOnlyPwsh : $Pwsh), '-NoProfile', '-File', $peer, '-ModulePath', $ModulePath, '-Peer', $PeerName, '-Work', $Work,
+    $arguments = @($Pwsh, '-NoProfile', '-File', $peer, '-ModulePath', $ModulePath, '-Peer', $PeerName, '-Work', $Work,
         '-Count', $Count, '-Workers', $cores, '-BurnIterations', $Iterations, '-Calls', $Calls)
     if ($Warm) { $arguments += '-Warm' }
-    Invoke-Peer $Name ($Count * $Calls) $arguments
+    Invoke-Peer $Name ($Count * $Calls) $arguments -IlOnly:$IlOnly
 }
 
 Write-Section "processmap (a): 10,000 trivial items (`$_ * `$_) on $cores workers (Start-Job: 100 items, normalised)"

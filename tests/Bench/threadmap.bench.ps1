@@ -3,14 +3,12 @@
 param([Parameter(Mandatory)] [string] $Base)
 
 $peer = Join-Path $PSScriptRoot 'threadmap_peer.ps1'
-# -IlOnly: on the IL-only pwsh (a run on the ReadyToRun copy only).
+# -IlOnly: on the IL-only pwsh, in a run that has one (see Invoke-Peer).
 function PwshPeer([string] $Name, [string] $PeerName, [string] $Work, [int] $Count, [int] $Throttle, [switch] $Warm, [int] $Calls = 1, [switch] $IlOnly) {
-    if ($IlOnly -and -not $IlOnlyPwsh) { return }
-    if ($IlOnly) { $Name += ', IL-only pwsh' }
-    $arguments = @(($IlOnly ? $IlOnlyPwsh : $Pwsh), '-NoProfile', '-File', $peer, '-ModulePath', $ModulePath, '-Peer', $PeerName, '-Work', $Work,
+    $arguments = @($Pwsh, '-NoProfile', '-File', $peer, '-ModulePath', $ModulePath, '-Peer', $PeerName, '-Work', $Work,
         '-Count', $Count, '-ThrottleLimit', $Throttle, '-Calls', $Calls)
     if ($Warm) { $arguments += '-Warm' }
-    Invoke-Peer $Name ($Count * $Calls) $arguments
+    Invoke-Peer $Name ($Count * $Calls) $arguments -IlOnly:$IlOnly
 }
 
 $throttle = 16

@@ -86,11 +86,14 @@ Describe 'Update-AboutFigures.ps1' {
     }
 
     It 'says when the run''s PowerShell had its assemblies compiled ahead of time, and only then' {
-        $readyToRun = Join-Path $Folder 'ready-to-run.json'
-        $run = Get-Content $Results -Raw | ConvertFrom-Json
-        $run.Machine | Add-Member -NotePropertyName PowerShellReadyToRun -NotePropertyValue $true
-        $run | ConvertTo-Json -Depth 4 | Set-Content $readyToRun
-        foreach ($case in @{ Path = $readyToRun; Says = $true }, @{ Path = $Results; Says = $false }) {
+        $cases = foreach ($readyToRun in $true, $false) {
+            $path = Join-Path $Folder "ready-to-run-$readyToRun.json"
+            $run = Get-Content $Results -Raw | ConvertFrom-Json
+            $run.Machine | Add-Member -NotePropertyName PowerShellReadyToRun -NotePropertyValue $readyToRun
+            $run | ConvertTo-Json -Depth 4 | Set-Content $path
+            @{ Path = $path; Says = $readyToRun }
+        }
+        foreach ($case in @($cases) + @{ Path = $Results; Says = $false }) { # the last: a run from before the property
             $about = Join-Path $Folder 'r2r.txt'
             Copy-Item $Source $about
             & $Generator -ResultsPath $case.Path -AboutPath $about 6>$null

@@ -24,7 +24,8 @@ function Get-FiguresLines($Results) {
     if ($m.PSObject.Properties['PowerShellReadyToRun'] -and $m.PowerShellReadyToRun) {
         '    PowerShell ran with its assemblies compiled ahead of time (ReadyToRun), as'
         '    its release packages ship them; rows marked "IL-only pwsh" ran on the'
-        '    PowerShell dotnet tool as it ships (IL only, compiled as it runs).'
+        '    PowerShell dotnet tool as it ships (IL only, compiled as it runs); their'
+        '    "Ours x" compares the first row with the same cmdlet on that pwsh.'
     }
     '    "Ours x" is the first row''s rate over each row''s rate (above 1: ParallelTools is faster).'
     '    One run on a small shared machine: rerun before trusting a small difference.'
