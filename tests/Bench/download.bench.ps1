@@ -27,10 +27,11 @@ function New-RandomFile([string] $Path, [long] $Bytes) {
 
 # Each peer writes into an empty folder; dirty pages are flushed between peers so none pays for another.
 function Invoke-DownloadPeer([string] $Name, [int] $Expected, [long] $Bytes, [string[]] $Command, [switch] $IlOnly) {
-    if ($IlOnly -and -not $IlOnlyPwsh) { return }
-    Remove-Item (Join-Path $out '*') -Recurse -Force -ErrorAction SilentlyContinue
-    if (-not $IsWindows) { sync }
-    $row = Invoke-Peer $Name $Expected $Command -IlOnly:$IlOnly
+    $emptyOut = {
+        Remove-Item (Join-Path $out '*') -Recurse -Force -ErrorAction SilentlyContinue
+        if (-not $IsWindows) { sync }
+    }
+    $row = Invoke-Peer $Name $Expected $Command -IlOnly:$IlOnly -Before $emptyOut
     if ($row) {
         $gib = $Bytes / 1GB
         $row | Add-Member -NotePropertyName MiBPerSec -NotePropertyValue ([math]::Round($Bytes / 1MB / $row.TimedSec))
