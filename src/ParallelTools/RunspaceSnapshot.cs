@@ -15,6 +15,15 @@ namespace ParallelTools;
 /// </summary>
 internal sealed class RunspaceSnapshot
 {
+    // What both probes report as text: counts, and whether each command lookup handler is set.
+    private const string Counts = """
+        "breakpoints=$(@([runspace]::DefaultRunspace.Debugger.GetBreakpoints()).Count)"
+        "jobs=$(@(Microsoft.PowerShell.Core\Get-Job).Count)"
+        "locations=$(@($__ptState.Path.LocationStack($null)).Count)"
+        $__ptCommands = $ExecutionContext.InvokeCommand
+        "lookup=$($null -ne $__ptCommands.CommandNotFoundAction) $($null -ne $__ptCommands.PreCommandLookupAction) $($null -ne $__ptCommands.PostCommandLookupAction) $($null -ne $__ptCommands.LocationChangedAction)"
+        """;
+
     // Run in a scope of its own, so its variables go with it (strict mode set globally still applies).
     // Functions by their scriptblocks; aliases, modules, drives and providers by the objects
     // themselves (Set-Alias makes a new one). A function redefined under its name keeps its
@@ -32,12 +41,7 @@ internal sealed class RunspaceSnapshot
         Microsoft.PowerShell.Core\Get-Module
         $__ptState.Drive.GetAll()
         $__ptState.Provider.GetAll()
-        "breakpoints=$(@([runspace]::DefaultRunspace.Debugger.GetBreakpoints()).Count)"
-        "jobs=$(@(Microsoft.PowerShell.Core\Get-Job).Count)"
-        "locations=$(@($__ptState.Path.LocationStack($null)).Count)"
-        $__ptCommands = $ExecutionContext.InvokeCommand
-        "lookup=$($null -ne $__ptCommands.CommandNotFoundAction) $($null -ne $__ptCommands.PreCommandLookupAction) $($null -ne $__ptCommands.PostCommandLookupAction) $($null -ne $__ptCommands.LocationChangedAction)"
-        """;
+        """ + "\n" + Counts;
 
     // In a worker process, the same as text (objects come back as copies), with what the process holds.
     // A function's text by its hash (stable within the process), the environment likewise.
@@ -52,11 +56,7 @@ internal sealed class RunspaceSnapshot
             foreach ($__ptModule in Microsoft.PowerShell.Core\Get-Module) { "module $($__ptModule.Name) $($__ptModule.Version) $($__ptModule.Path)" }
             foreach ($__ptDrive in $__ptState.Drive.GetAll()) { "drive $($__ptDrive.Name)=$($__ptDrive.Root)" }
             foreach ($__ptProvider in $__ptState.Provider.GetAll()) { "provider $($__ptProvider.Name)" }
-            "breakpoints=$(@([runspace]::DefaultRunspace.Debugger.GetBreakpoints()).Count)"
-            "jobs=$(@(Microsoft.PowerShell.Core\Get-Job).Count)"
-            "locations=$(@($__ptState.Path.LocationStack($null)).Count)"
-            $__ptCommands = $ExecutionContext.InvokeCommand
-            "lookup=$($null -ne $__ptCommands.CommandNotFoundAction) $($null -ne $__ptCommands.PreCommandLookupAction) $($null -ne $__ptCommands.PostCommandLookupAction) $($null -ne $__ptCommands.LocationChangedAction)"
+        """ + "\n" + Counts + "\n" + """
             "directory=$([Environment]::CurrentDirectory)"
             "environment=$((@(foreach ($__ptVariable in Microsoft.PowerShell.Management\Get-ChildItem env:) { "$($__ptVariable.Name)=$($__ptVariable.Value)" }) -join "`n").GetHashCode())"
             foreach ($__ptAssembly in [AppDomain]::CurrentDomain.GetAssemblies()) {
