@@ -10,7 +10,8 @@
            the rows are saved to out/bench/results.json. With -UpdateAbout (a full run only), they
            are kept as src/ParallelTools/Help/about_ParallelTools.figures.json and the figures
            section of about_ParallelTools.help.txt beside it is rewritten from them. The PowerShell
-           peers run on a ReadyToRun copy of this pwsh (Get-ReadyToRunPwsh), unless -IlOnlyPwsh.
+           peers run on a ReadyToRun copy of this pwsh (Get-ReadyToRunPwsh), unless -IlOnlyPwsh. Each
+           peer runs -Runs times (default 3) and its row is the median run.
     Package: Build, then a versioned module folder (out/package/ParallelTools/<version>) and the
            .nupkg Compress-PSResource makes of it (out/package/ParallelTools.<version>.nupkg), which
            Publish-PSResource -NupkgPath takes.
@@ -30,7 +31,10 @@ param(
 
     # Bench only: run the PowerShell peers on the pwsh that runs this script, as the dotnet tool
     # ships it (IL only), instead of on a ReadyToRun copy of it (see Get-ReadyToRunPwsh).
-    [switch] $IlOnlyPwsh
+    [switch] $IlOnlyPwsh,
+
+    # Bench only: timed runs of each peer; its row is the median run.
+    [ValidateRange(1, 20)] [int] $Runs = 3
 )
 
 $ErrorActionPreference = 'Stop'
@@ -192,6 +196,7 @@ function Invoke-BenchTask {
     $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/Bench/Invoke-Bench.ps1'),
         '-ModulePath', $ModuleOut, '-TestServerDll', $TestServerDll, '-ResultsPath', $results)
     if ($Scenario) { $arguments += @('-Scenario', ($Scenario -join ',')) }
+    $arguments += @('-Runs', $Runs)
     # Run on the ReadyToRun copy, every PowerShell peer runs on it too (and Invoke-ProcessMap's
     # workers, started from $PSHOME); the IL-only pwsh is passed on for the rows that show it.
     if ($benchPwsh) {

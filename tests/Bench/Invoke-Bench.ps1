@@ -2,7 +2,10 @@
 # Each peer runs as its own process under measure.py, which reports the whole process's wall time,
 # CPU time and peak memory; each peer also reports its own timed phase ("<items> <seconds>", plus
 # the phase's CPU seconds when the peer does more than the timed work, such as a warm-up pass).
-# Figures vary on a small shared machine: read the ratios, and rerun before believing a change.
+# Each peer runs -Runs times, one run after another, and its row is the median run (by timed phase),
+# with the fastest and slowest beside it: one run of half a second on a small shared machine is
+# mostly noise. A peer whose runs take over PeerBudgetSec in all stops sooner (the slow peers, far
+# off in their ratios); with an even count the slower middle run is taken.
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $TestServerDll,
@@ -11,7 +14,9 @@ param(
     [string] $ResultsPath,
     # When this run's pwsh is a ReadyToRun copy (build.ps1 makes one): the IL-only pwsh it was made
     # from, which a few rows of our cmdlets run on as well, to show what compiling ahead of time is worth.
-    [string] $IlOnlyPwshPath
+    [string] $IlOnlyPwshPath,
+    # Timed runs per peer.
+    [ValidateRange(1, 20)] [int] $Runs = 3
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot '../TestServer.ps1')
@@ -23,6 +28,7 @@ $script:ModulePath = $ModulePath
 $script:Results = [System.Collections.Generic.List[object]]::new()
 $script:Section = ''
 $script:FirstOfSection = $false
+$script:PeerBudgetSec = 20
 
 # Starts a table: the title is printed and recorded with the rows that follow.
 function Write-Section([string] $Title) {
@@ -49,24 +55,47 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command, [swit
         if ($Before) { & $Before }
         $null = & $Python (Join-Path $PSScriptRoot 'measure.py') @Command
     }
-    if ($Before) { & $Before }
+    $measured = [System.Collections.Generic.List[object]]::new()
+    $spentSec = 0.0
+    while ($measured.Count -lt $Runs -and ($measured.Count -eq 0 -or $spentSec -lt $PeerBudgetSec)) {
+        if ($Before) { & $Before }
+        $run = Measure-PeerRun $Command $Expected
+        if (-not $run.Ok) {
+            Write-Host "  (${Name} failed: $($run.Why))"
+            return
+        }
+        $measured.Add($run)
+        $spentSec += $run.ProcessSec
+    }
+    $sorted = @($measured | Sort-Object Seconds)
+    $median = $sorted[[math]::Floor($sorted.Count / 2)]
+    $rate = $Expected / $median.Seconds
+    [pscustomobject]@{
+        Peer          = $Name
+        Items         = $Expected
+        TimedSec      = [math]::Round($median.Seconds, 3)
+        Runs          = $sorted.Count
+        TimedRange    = '{0:0.000}-{1:0.000}' -f $sorted[0].Seconds, $sorted[-1].Seconds
+        PerSecond     = [math]::Round($rate, $rate -lt 100 ? 2 : 0)
+        ProcessSec    = [math]::Round($median.ProcessSec, 2)
+        CpuMsPerItem  = [math]::Round($median.Cpu * 1000 / $Expected, 3)
+        TimedCpuSec   = [math]::Round($median.TimedCpu, 3)
+        PeakMB        = [math]::Round(($sorted.PeakMB | Measure-Object -Maximum).Maximum)
+    }
+}
+
+# One run of a peer's command under measure.py: its timed phase, and what the whole process cost.
+function Measure-PeerRun([string[]] $Command, [int] $Expected) {
     $line = & $Python (Join-Path $PSScriptRoot 'measure.py') @Command | Select-Object -Last 1
     $m = $line | ConvertFrom-Json
     # The peer's last line: "<items> <timed seconds>", and optionally the CPU seconds of its timed phase.
     $items, $seconds, $timedCpu = -split ("$($m.stdout)" -split '\r?\n' | Select-Object -Last 1)
     if ($m.exit -ne 0 -or [int]$items -ne $Expected) {
-        Write-Host "  (${Name} failed: exit $($m.exit), $items of $Expected items)"
-        return
+        return [pscustomobject]@{ Ok = $false; Why = "exit $($m.exit), $items of $Expected items" }
     }
     [pscustomobject]@{
-        Peer          = $Name
-        Items         = $Expected
-        TimedSec      = [math]::Round([double]$seconds, 3)
-        PerSecond     = [math]::Round($Expected / [double]$seconds, ($Expected / [double]$seconds) -lt 100 ? 2 : 0)
-        ProcessSec    = [math]::Round($m.wall, 2)
-        CpuMsPerItem  = [math]::Round($m.cpu * 1000 / $Expected, 3)
-        TimedCpuSec   = [math]::Round(($timedCpu ? [double]$timedCpu : $m.cpu), 3)
-        PeakMB        = [math]::Round($m.peak_mb)
+        Ok = $true; Seconds = [double]$seconds; ProcessSec = [double]$m.wall; Cpu = [double]$m.cpu
+        TimedCpu = $timedCpu ? [double]$timedCpu : [double]$m.cpu; PeakMB = [double]$m.peak_mb
     }
 }
 
@@ -100,11 +129,12 @@ function Write-Ratios($Rows, [string] $Rate = 'PerSecond', [string] $Cost = 'Cpu
         $row | Add-Member -NotePropertyName 'OursIsFaster' -NotePropertyValue ([math]::Round($ours.$Rate / $row.$Rate, 2))
         $Results.Add([pscustomobject]@{
                 Section = $Section; Peer = $row.Peer; Items = $row.Items; TimedSec = $row.TimedSec
+                Runs = $row.Runs; TimedRange = $row.TimedRange
                 RateName = $Rate; Rate = $row.$Rate; OursIsFaster = $row.OursIsFaster
                 CostName = $Cost; Cost = $row.$Cost; PeakMB = $row.PeakMB
             })
     }
-    $Rows | Format-Table Peer, Items, TimedSec, $Rate, OursIsFaster, ProcessSec, $Cost, PeakMB -AutoSize |
+    $Rows | Format-Table Peer, Items, TimedSec, Runs, TimedRange, $Rate, OursIsFaster, ProcessSec, $Cost, PeakMB -AutoSize |
         Out-String -Width 240 | Out-Host
 }
 

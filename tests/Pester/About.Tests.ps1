@@ -102,6 +102,19 @@ Describe 'Update-AboutFigures.ps1' {
         }
     }
 
+    It 'says the rates are medians of repeated runs when the run repeated its peers, and one run otherwise' {
+        $repeated = Join-Path $Folder 'repeated.json'
+        $run = Get-Content $Results -Raw | ConvertFrom-Json
+        $run.Rows | ForEach-Object { $_ | Add-Member -NotePropertyName Runs -NotePropertyValue 3 }
+        $run | ConvertTo-Json -Depth 4 | Set-Content $repeated
+        foreach ($case in @{ Path = $repeated; Says = 'median of a peer''s timed runs \(3,' }, @{ Path = $Results; Says = 'One run on a small shared machine' }) {
+            $about = Join-Path $Folder 'runs.txt'
+            Copy-Item $Source $about
+            & $Generator -ResultsPath $case.Path -AboutPath $about 6>$null
+            ((Get-Figures (Get-Content $about)) -join ' ') | Should -Match $case.Says
+        }
+    }
+
     It 'gives the same file when run again on its own output' {
         $about = Join-Path $Folder 'again.txt'
         Copy-Item $Source $about

@@ -28,7 +28,13 @@ function Get-FiguresLines($Results) {
         '    "Ours x" compares the first row with the same cmdlet on that pwsh.'
     }
     '    "Ours x" is the first row''s rate over each row''s rate (above 1: ParallelTools is faster).'
-    '    One run on a small shared machine: rerun before trusting a small difference.'
+    $runs = @($Results.Rows | ForEach-Object { $_.PSObject.Properties['Runs'] ? [int]$_.Runs : 1 } | Measure-Object -Maximum).Maximum
+    if ($runs -gt 1) {
+        "    Each rate is the median of a peer's timed runs ($runs, one after another; fewer for a peer"
+        '    whose runs took over 20 s in all): a small shared machine is noisy, so rerun before'
+        '    trusting a small difference.'
+    }
+    else { '    One run on a small shared machine: rerun before trusting a small difference.' }
     $rows = @($Results.Rows)
     $peerWidth = [math]::Max(4, ($rows.Peer | Measure-Object -Maximum -Property Length).Maximum)
     $rateWidth = [math]::Max(4, ($rows | ForEach-Object { (Format-Rate $_).Length } | Measure-Object -Maximum).Maximum)
