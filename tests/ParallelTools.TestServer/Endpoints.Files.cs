@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace ParallelTools.TestServer;
@@ -42,6 +43,7 @@ internal static partial class Endpoints
             return WriteStatusAsync(context, 404, "not found");
         var info = new FileInfo(path);
         var etag = new EntityTagHeaderValue($"\"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}\"");
+        context.Features.Set<IHttpResponseBodyFeature>(new ReadAheadSendFile(context.Features.Get<IHttpResponseBodyFeature>()!));
         return TypedResults.PhysicalFile(path, OctetStream, lastModified: info.LastWriteTimeUtc, entityTag: etag,
             enableRangeProcessing: true).ExecuteAsync(context);
     }

@@ -37,6 +37,10 @@ public sealed class TestServerHost : IAsyncDisposable
         builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
 
         ListenOptions? http1 = null, http2 = null;
+        // Each request runs on the thread that saw its bytes arrive instead of being handed on (every
+        // handler here awaits; none blocks for long). With Program's inline socket completions those are
+        // the threads polling the sockets, as nginx's workers serve their connections (see Program).
+        builder.WebHost.UseSockets(options => options.UnsafePreferInlineScheduling = true);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
         {
             options.AddServerHeader = false;

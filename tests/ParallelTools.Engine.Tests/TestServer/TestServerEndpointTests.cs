@@ -120,4 +120,33 @@ public class TestServerEndpointTests(TestServerFixture server)
         Assert.Equal(new FileContent("x", 4096, 1).ToArray(), new FileContent("x", 4096, 1).ToArray());
         Assert.NotEqual(new FileContent("x", 4096, 1).ToArray(), new FileContent("x", 4096, 2).ToArray());
     }
+
+    [Fact]
+    public async Task Static_SendsAFileUnderTheRoot_WholeOrARange_AcrossReadAheadBlocks()
+    {
+        string root = Directory.CreateTempSubdirectory("pt-static-").FullName;
+        try
+        {
+            var bytes = new byte[3 * 1024 * 1024 + 12345]; // more than three of the 1 MiB blocks it reads ahead
+            Random.Shared.NextBytes(bytes);
+            await System.IO.File.WriteAllBytesAsync(Path.Combine(root, "f.bin"), bytes);
+            await using var host = await TestServerHost.StartAsync(fileRoot: root);
+            string url = new Uri(host.BaseUri, "/static/f.bin").ToString();
+
+            var whole = await Client.GetAsync(url);
+            using var ranged = new HttpRequestMessage(HttpMethod.Get, url);
+            ranged.Headers.Range = new RangeHeaderValue(1_048_570, 2_097_160);
+            var part = await Client.SendAsync(ranged);
+
+            Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+            Assert.Equal(bytes, await whole.Content.ReadAsByteArrayAsync());
+            Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+            Assert.Equal(bytes[1_048_570..2_097_161], await part.Content.ReadAsByteArrayAsync());
+            Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync(new Uri(host.BaseUri, "/static/missing.bin"))).StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
