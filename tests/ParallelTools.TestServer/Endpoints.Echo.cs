@@ -18,6 +18,7 @@ internal static partial class Endpoints
             headers = request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString()),
             body = Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length),
             bodyLength = body.Length,
+            connection = context.Connection.Id, // the same id on a reused connection
         }, context.RequestAborted);
     }
 }

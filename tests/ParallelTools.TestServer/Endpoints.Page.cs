@@ -23,4 +23,26 @@ internal static partial class Endpoints
         context.Response.ContentLength = body.Length;
         return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
+
+    /// <summary>The words of <see cref="SampleText"/> encoded in the charset asked for, and declared in Content-Type.</summary>
+    private static Task Text(HttpContext context)
+    {
+        string charset = context.Request.Query["charset"].ToString() is { Length: > 0 } name ? name : "utf-8";
+        Encoding encoding;
+        try
+        {
+            encoding = Encoding.GetEncoding(charset);
+        }
+        catch (ArgumentException)
+        {
+            throw new BadHttpRequestException($"unknown charset {charset}");
+        }
+        byte[] body = encoding.GetBytes(SampleText);
+        context.Response.ContentType = $"text/plain; charset={charset}";
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
+
+    /// <summary>What /text sends: not ASCII, and every character of it in ISO-8859-1 as in UTF-16.</summary>
+    public const string SampleText = "Grüße aus Köln: café, naïve, über";
 }

@@ -15,10 +15,12 @@ internal static partial class Endpoints
         GET  /status/{code}[?retryAfter=S][&retryAfterDate=S]  that status, body "status {code}"
         GET  /flaky?key=K[&failures=1][&code=503][&retryAfter=S][&retryAfterDate=S]  first failures requests fail
         GET  /flaky/count?key=K                                number of /flaky requests seen for K
+        GET  /concurrent?key=K[&ms=300]                        waits ms, counting the requests of key K in the server at once
+        GET  /concurrent/max?key=K                             the most /concurrent requests of K there were at once
         GET  /redirect[?n=1][&code=302][&to=/bytes?n=16]       n redirects in a row, the last one to "to"
         GET  /redirect-loop                                    redirects to itself forever
         GET  /redirect-to?url=URL[&code=302]                   redirects to any URL
-        ANY  /echo                                             JSON of the request
+        ANY  /echo                                             JSON of the request, with its connection's id
         GET  /file/{name}[?size=1048576][&version=1][&stallAfter=n]  generated file with Range, ETag, Last-Modified; stallAfter: the body stops after n bytes
         GET  /norange/{name}[?size=1048576][&version=1]        same bytes, Range ignored
         GET  /filehash/{name}[?size=1048576][&version=1]       hex SHA-256 of that file
@@ -26,6 +28,7 @@ internal static partial class Endpoints
         GET  /disposition?name=F[&n=64][&star=1][&fallback=F2] Content-Disposition: attachment
         GET  /abort[?n=1024][&after=n/2][&reset=1]             Content-Length n, connection ends after "after" bytes (reset=1: TCP RST)
         GET  /page/{i}                                         HTML page, longer for larger i
+        GET  /text[?charset=utf-8]                             a short non-ASCII text in that charset
         """;
 
     public static void Map(WebApplication app, string? fileRoot = null)
@@ -43,6 +46,9 @@ internal static partial class Endpoints
         var flakyCounters = new ConcurrentDictionary<string, int>();
         app.Map("/flaky", context => Flaky(context, flakyCounters));
         app.MapGet("/flaky/count", context => FlakyCount(context, flakyCounters));
+        var gauges = new ConcurrentDictionary<string, Gauge>();
+        app.MapGet("/concurrent", context => Concurrent(context, gauges));
+        app.MapGet("/concurrent/max", context => ConcurrentMax(context, gauges));
 
         app.MapMethods("/redirect", GetAndHead, Redirect);
         app.MapMethods("/redirect-loop", GetAndHead, RedirectLoop);
@@ -57,6 +63,7 @@ internal static partial class Endpoints
         app.MapMethods("/disposition", GetAndHead, Disposition);
 
         app.MapGet("/page/{i:int}", Page);
+        app.MapGet("/text", Text);
     }
 
     // Bad query values become 400; a request aborted mid-way (client gone, server stopping) is not an error.

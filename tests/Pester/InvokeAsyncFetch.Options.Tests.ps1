@@ -115,6 +115,17 @@ $Base/echo,PUT,row body,
         $errs[0].TargetObject | Should -Not -BeLike '*s3cret*'
     }
 
+    It 'never shows a token, a credential or a secret header in verbose, debug or error output' {
+        $token = ConvertTo-SecureString 'tok-456' -AsPlainText -Force
+        $urls = "http://ann:s3cret@127.0.0.1:$Port/status/500", "$Base/status/401", 'http://ann:s3cret@127.0.0.1:1/'
+        $records = $urls | Invoke-AsyncFetch -Authentication Bearer -Token $token -AllowUnencryptedAuthentication -Headers @{ 'X-Api-Key' = 'key-789' } `
+            -SecretHeader 'X-Api-Key' -Verbose -Debug -ErrorAction Continue 2>&1 4>&1 5>&1
+        $streams = @($records | Where-Object { $_ -is [Management.Automation.ErrorRecord] -or $_ -is [Management.Automation.InformationalRecord] })
+        $streams.Count | Should -BeGreaterOrEqual 3 # an error for each URL
+        $text = ($streams | ForEach-Object { $_.ToString(); "$($_.TargetObject)"; "$($_.Exception)" }) -join "`n"
+        $text | Should -Not -Match 'tok-456|s3cret|key-789'
+    }
+
     It 'goes through -Proxy' {
         $r = Invoke-AsyncFetch 'http://proxied.invalid/echo' -Proxy $Base
         (Get-Echo $r).headers['Host'] | Should -Be 'proxied.invalid'
@@ -170,6 +181,17 @@ Describe 'Invoke-AsyncFetch errors, retries and redirects' {
         $loop[0].Exception.Message | Should -BeLike '*redirect loop*'
     }
 
+    It 'follows at most 5 redirects by default' {
+        (Invoke-AsyncFetch "$Base/redirect?n=5").FinalUrl | Should -BeLike '*/bytes?n=16'
+        $null = Invoke-AsyncFetch "$Base/redirect?n=6" -ErrorVariable tooMany -ErrorAction SilentlyContinue
+        $tooMany[0].Exception.Message | Should -BeLike '*too many redirects*'
+    }
+
+    It 'gives the reason phrase with the status' {
+        (Invoke-AsyncFetch "$Base/bytes?n=1").ReasonPhrase | Should -Be 'OK'
+        (Invoke-AsyncFetch "$Base/status/404" -SkipHttpErrorCheck).ReasonPhrase | Should -Be 'Not Found'
+    }
+
     It 'drops -SecretHeader and Authorization on a redirect to another origin' {
         $target = [uri]::EscapeDataString("http://localhost:$Port/echo")
         $r = Invoke-AsyncFetch "$Base/redirect-to?url=$target" -Headers @{ 'X-Api-Key' = 'k'; Authorization = 'Bearer t'; 'X-Plain' = 'p' } -SecretHeader 'X-Api-Key'
@@ -185,6 +207,13 @@ Describe 'Invoke-AsyncFetch errors, retries and redirects' {
         $results.Length | Should -Be 100
         $errs.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'ParallelTools.BodyTooLarge*' }
         $errs.Count | Should -Be 2
+    }
+
+    It 'caps bodies at 64 MiB by default' {
+        (Invoke-AsyncFetch "$Base/bytes?n=67108864" -AsByteArray).Length | Should -Be 67108864
+        $null = Invoke-AsyncFetch "$Base/bytes?n=67108865" -AsByteArray -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.BodyTooLarge*'
+        $errs[0].Exception.Message | Should -BeLike '*67?108?864 bytes*'
     }
 
     It 'ends a stalled body with -IdleTimeoutSec' {
@@ -221,6 +250,42 @@ Describe 'Invoke-AsyncFetch errors, retries and redirects' {
         (Invoke-AsyncFetch "$Base/delay?ms=1500" -TimeoutSec 0).StatusCode | Should -Be 200
     }
 
+    It 'reuses one connection pool across calls with the same settings, over HTTP/1.1 by default' {
+        # Settings of their own (-ConnectTimeoutSec 17, 18): pools that no other test has used.
+        $first = Invoke-AsyncFetch "$Base/echo" -ConnectTimeoutSec 17
+        $second = Invoke-AsyncFetch "$Base/echo" -ConnectTimeoutSec 17
+        $other = Invoke-AsyncFetch "$Base/echo" -ConnectTimeoutSec 18
+        (Get-Echo $second).connection | Should -Be (Get-Echo $first).connection
+        (Get-Echo $other).connection | Should -Not -Be (Get-Echo $first).connection
+        $first.HttpVersion | Should -Be ([version]'1.1')
+        (Get-Echo $first).protocol | Should -Be 'HTTP/1.1'
+    }
+
+    It 'runs 64 requests at once by default, and -ThrottleLimit sets how many' {
+        $key = New-Key
+        $null = 1..150 | ForEach-Object { "$Base/concurrent?key=$key&ms=1000&i=$_" } | Invoke-AsyncFetch
+        (Invoke-AsyncFetch "$Base/concurrent/max?key=$key").Content | Should -Be '64'
+        $key = New-Key
+        $null = 1..20 | ForEach-Object { "$Base/concurrent?key=$key&ms=200&i=$_" } | Invoke-AsyncFetch -ThrottleLimit 5
+        (Invoke-AsyncFetch "$Base/concurrent/max?key=$key").Content | Should -Be '5'
+    }
+
+    It 'does not count waiting for a free slot against -TimeoutSec' {
+        # One at a time, 8 requests of 0.4 s take over 3 s, past the 2 s limit; each alone is well within it.
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $results = 1..8 | ForEach-Object { "$Base/delay?ms=400&i=$_" } | Invoke-AsyncFetch -ThrottleLimit 1 -TimeoutSec 2
+        $watch.Elapsed.TotalSeconds | Should -BeGreaterThan 3
+        $results.Count | Should -Be 8
+    }
+
+    It 'bounds the body as well as the headers with -TimeoutSec' {
+        # Headers at once, then a byte every 0.1 s for 4 s: never idle for long, but past the 1 s limit.
+        $null = Invoke-AsyncFetch "$Base/drip?n=40&chunk=1&intervalMs=100" -TimeoutSec 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ParallelTools.Timeout*'
+        $errs[0].Exception.Message | Should -BeLike '*timeout of 1 s*'
+    }
+
     It 'lets -PerHostLimit bound the requests to one origin' {
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $null = 1..4 | ForEach-Object { "$Base/delay?ms=400&i=$_" } | Invoke-AsyncFetch -PerHostLimit 1
@@ -249,5 +314,10 @@ Describe 'Invoke-AsyncFetch bodies' {
 
     It 'decodes text by the response charset' {
         (Invoke-AsyncFetch "$Base/page/2").Content | Should -Match '<title>Page 2</title>'
+        foreach ($charset in 'iso-8859-1', 'utf-16') {
+            $r = Invoke-AsyncFetch "$Base/text?charset=$charset"
+            $r.Charset | Should -Be $charset
+            $r.Content | Should -BeExactly 'Grüße aus Köln: café, naïve, über'
+        }
     }
 }

@@ -14,7 +14,12 @@ public static class HttpClientCache
     public static HttpClient Get(HttpClientSettings settings) =>
         Clients.GetOrAdd(settings, s => new Lazy<HttpClient>(() => Create(s))).Value;
 
-    private static HttpClient Create(HttpClientSettings settings)
+    // Timeouts are per request and per read, owned by the engine; HttpClient's single timeout
+    // would not cover body reads anyway.
+    private static HttpClient Create(HttpClientSettings settings) =>
+        new(CreateHandler(settings)) { Timeout = Timeout.InfiniteTimeSpan };
+
+    internal static SocketsHttpHandler CreateHandler(HttpClientSettings settings)
     {
         var handler = new SocketsHttpHandler
         {
@@ -32,8 +37,6 @@ public static class HttpClientCache
         };
         if (settings.SkipCertificateCheck)
             handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-        // Timeouts are per request and per read, owned by the engine; HttpClient's single timeout
-        // would not cover body reads anyway.
-        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        return handler;
     }
 }

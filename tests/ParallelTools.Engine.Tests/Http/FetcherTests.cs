@@ -114,6 +114,44 @@ public class FetcherTests(TestServerFixture server)
     }
 
     [Fact]
+    public async Task Fetch_ManyInFlight_AllEndPromptlyWhenCancelled()
+    {
+        var fetcher = Create();
+        using var cts = new CancellationTokenSource();
+        var fetches = Enumerable.Range(0, 50).Select(i => fetcher.FetchAsync(server.Url($"/delay?ms=30000&i={i}"), cts.Token)).ToArray();
+        await Task.Delay(300);
+        var watch = Stopwatch.StartNew();
+        cts.Cancel();
+        foreach (var fetch in fetches)
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fetch);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the last of 50 cancelled requests ended after {watch.Elapsed}");
+    }
+
+    [Theory]
+    [InlineData("iso-8859-1")]
+    [InlineData("utf-16")]
+    [InlineData("utf-8")]
+    public async Task Fetch_DecodesTextByADeclaredCharsetOtherThanUtf8(string charset)
+    {
+        var text = await Create().FetchAsync(server.Url($"/text?charset={charset}"), CancellationToken.None);
+        Assert.Equal(charset, text.Charset);
+        Assert.Equal("Grüße aus Köln: café, naïve, über", text.Content);
+    }
+
+    [Fact]
+    public void Handler_ReplacesPooledConnections_ChecksCertificates_AndLeavesRedirectsAndCookiesToTheEngine()
+    {
+        using var handler = HttpClientCache.CreateHandler(new HttpClientSettings());
+        Assert.Equal(TimeSpan.FromMinutes(5), handler.PooledConnectionLifetime);
+        Assert.Equal(TimeSpan.FromSeconds(10), handler.ConnectTimeout);
+        Assert.Null(handler.SslOptions.RemoteCertificateValidationCallback); // .NET's own validation: untrusted certificates fail
+        Assert.False(handler.AllowAutoRedirect);
+        Assert.False(handler.UseCookies);
+        using var skipping = HttpClientCache.CreateHandler(new HttpClientSettings { SkipCertificateCheck = true });
+        Assert.NotNull(skipping.SslOptions.RemoteCertificateValidationCallback);
+    }
+
+    [Fact]
     public async Task Fetch_DecodesTextByTheResponseCharset()
     {
         var page = await Create().FetchAsync(server.Url("/page/2"), CancellationToken.None);
