@@ -53,7 +53,7 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command, [swit
     if ($FirstOfSection) {
         $script:FirstOfSection = $false
         if ($Before) { & $Before }
-        $null = & $Python (Join-Path $PSScriptRoot 'measure.py') @Command
+        $null = Measure-PeerRun $Command $Expected
     }
     $measured = [System.Collections.Generic.List[object]]::new()
     $spentSec = 0.0

@@ -18,10 +18,7 @@ internal static partial class Endpoints
             html.Append(CultureInfo.InvariantCulture, $"<p>Paragraph {k} of page {i}.</p>\n");
         html.Append("</body>\n</html>\n");
 
-        byte[] body = Encoding.UTF8.GetBytes(html.ToString());
-        context.Response.ContentType = "text/html; charset=utf-8";
-        context.Response.ContentLength = body.Length;
-        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+        return WriteTextAsync(context, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(html.ToString()));
     }
 
     /// <summary>The words of <see cref="SampleText"/> encoded in the charset asked for, and declared in Content-Type.</summary>
@@ -37,12 +34,16 @@ internal static partial class Endpoints
         {
             throw new BadHttpRequestException($"unknown charset {charset}");
         }
-        byte[] body = encoding.GetBytes(SampleText);
-        context.Response.ContentType = $"text/plain; charset={charset}";
-        context.Response.ContentLength = body.Length;
-        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+        return WriteTextAsync(context, $"text/plain; charset={charset}", encoding.GetBytes(SampleText));
     }
 
     /// <summary>What /text sends: not ASCII, and every character of it in ISO-8859-1 as in UTF-16.</summary>
-    public const string SampleText = "Grüße aus Köln: café, naïve, über";
+    private const string SampleText = "Grüße aus Köln: café, naïve, über";
+
+    private static Task WriteTextAsync(HttpContext context, string contentType, byte[] body)
+    {
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
 }

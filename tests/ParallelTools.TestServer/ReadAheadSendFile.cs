@@ -52,7 +52,7 @@ internal sealed class ReadAheadSendFile(IHttpResponseBodyFeature inner) : IHttpR
         finally
         {
             // Never give back a buffer that a read still fills.
-            await reading.ContinueWith(_ => { }, TaskScheduler.Default);
+            await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             ArrayPool<byte>.Shared.Return(current);
             ArrayPool<byte>.Shared.Return(next);
         }

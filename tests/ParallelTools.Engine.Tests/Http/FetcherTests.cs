@@ -131,7 +131,7 @@ public class FetcherTests(TestServerFixture server)
     [InlineData("iso-8859-1")]
     [InlineData("utf-16")]
     [InlineData("utf-8")]
-    public async Task Fetch_DecodesTextByADeclaredCharsetOtherThanUtf8(string charset)
+    public async Task Fetch_DecodesTheSampleTextInEachDeclaredCharset(string charset)
     {
         var text = await Create().FetchAsync(server.Url($"/text?charset={charset}"), CancellationToken.None);
         Assert.Equal(charset, text.Charset);
