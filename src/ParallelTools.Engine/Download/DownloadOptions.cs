@@ -23,6 +23,16 @@ public sealed class DownloadOptions
     /// <summary>Bytes read before each write to disk.</summary>
     public int BufferSize { get; init; } = 1024 * 1024;
 
+    /// <summary>Bytes read before each direct write: more than <see cref="BufferSize"/>, as each waits for the disk.</summary>
+    public int DirectBufferSize { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Bodies of at least this many bytes (by Content-Length) are written past the page cache where the
+    /// system allows it (<see cref="DirectWrites"/>); long.MaxValue for never. Measured on a 2-core VM at
+    /// 16 downloads at once: 8 MiB files gained nothing, 64 MiB files took half the time and a third of the CPU.
+    /// </summary>
+    public long DirectWriteMinimumBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Counts the bytes written, for progress; null for none.</summary>
     public TransferCounter? Counter { get; init; }
 }

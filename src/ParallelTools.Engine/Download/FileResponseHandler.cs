@@ -13,7 +13,7 @@ namespace ParallelTools.Engine.Download;
 /// byte 0 where it does not, so bytes of two different versions are never spliced.
 /// </summary>
 internal sealed class FileResponseHandler(
-    DownloadRequest request, DownloadOptions options, FetchOptions fetchOptions, Func<HttpExchange, (string Path, bool Skip)> chooseTarget)
+    DownloadRequest request, DownloadOptions options, FetchOptions fetchOptions, BlockPool blocks, Func<HttpExchange, (string Path, bool Skip)> chooseTarget)
     : ResponseHandler<DownloadResult>
 {
     private bool _resumed;
@@ -69,12 +69,14 @@ internal sealed class FileResponseHandler(
             await CopySegmentsAsync(exchange, length, cancellationToken).ConfigureAwait(false);
             return Commit(exchange, null);
         }
+        if (Part.Length == 0 && response.Content.Headers.ContentLength >= options.DirectWriteMinimumBytes)
+            OnDisk(exchange, Part.StartWritingDirect);
 
         using var hash = request.ExpectedSha256 is not null || options.ComputeSha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         if (hash is not null && Part.Length > 0)
             await HashPrefixAsync(hash, cancellationToken).ConfigureAwait(false);
         var part = Part;
-        await CopyAsync(exchange, response, null, hash, (buffer, count) => part.Append(buffer.AsSpan(0, count)), cancellationToken).ConfigureAwait(false);
+        await CopyAsync(exchange, response, null, hash, block => part.Append(block), cancellationToken).ConfigureAwait(false);
         return Commit(exchange, hash is null ? null : HexDigest(hash));
     }
 
@@ -100,11 +102,13 @@ internal sealed class FileResponseHandler(
     {
         var part = Part!;
         string validator = Validator(exchange.Response)!;
-        long size = length / options.SegmentCount;
+        long size = length / options.SegmentCount / DirectWrites.Alignment * DirectWrites.Alignment; // every block aligned for direct writes
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             OnDisk(exchange, () => part.Preallocate(length));
+            if (length >= options.DirectWriteMinimumBytes)
+                OnDisk(exchange, part.StartWritingDirect);
             var segments = new List<Task>();
             for (int i = 0; i < options.SegmentCount; i++)
             {
@@ -147,10 +151,10 @@ internal sealed class FileResponseHandler(
         }
     }
 
-    private Action<byte[], int> WriteFrom(long offset) => (buffer, count) =>
+    private Action<ArraySegment<byte>> WriteFrom(long offset) => block =>
     {
-        Part!.WriteAt(buffer.AsSpan(0, count), offset);
-        offset += count;
+        Part!.WriteAt(block, offset);
+        offset += block.Count;
     };
 
     /// <summary>
@@ -159,23 +163,24 @@ internal sealed class FileResponseHandler(
     /// block goes to disk while the next one is read (one write at a time, in order).
     /// </summary>
     private async Task CopyAsync(
-        HttpExchange exchange, HttpResponseMessage response, long? count, IncrementalHash? hash, Action<byte[], int> write, CancellationToken cancellationToken)
+        HttpExchange exchange, HttpResponseMessage response, long? count, IncrementalHash? hash, Action<ArraySegment<byte>> write, CancellationToken cancellationToken)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
-        byte[] spare = ArrayPool<byte>.Shared.Rent(options.BufferSize);
+        int blockSize = Part!.WritesDirect ? options.DirectBufferSize : options.BufferSize;
+        var buffer = blocks.Rent(blockSize);
+        var spare = blocks.Rent(blockSize);
         Task writing = Task.CompletedTask;
 
         async Task WriteBehindAsync(int filled)
         {
             await writing.ConfigureAwait(false); // the previous block is on disk: the spare buffer is free
-            hash?.AppendData(buffer, 0, filled);
-            byte[] block = buffer;
+            var block = buffer.Slice(0, filled);
+            hash?.AppendData(block);
             writing = Task.Run(() =>
             {
-                OnDisk(exchange, () => write(block, filled));
+                OnDisk(exchange, () => write(block));
                 options.Counter?.Add(filled);
             }, CancellationToken.None);
-            (buffer, spare) = (spare, block);
+            (buffer, spare) = (spare, buffer);
         }
 
         try
@@ -185,7 +190,7 @@ internal sealed class FileResponseHandler(
             await using var body = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
             for (long left = count ?? long.MaxValue; left > 0;)
             {
-                int want = (int)Math.Min(options.BufferSize, left);
+                int want = (int)Math.Min(buffer.Count, left);
                 int filled = 0;
                 int read;
                 try
@@ -218,8 +223,8 @@ internal sealed class FileResponseHandler(
         {
             // A buffer goes back to the pool only once no write uses it.
             await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            ArrayPool<byte>.Shared.Return(buffer);
-            ArrayPool<byte>.Shared.Return(spare);
+            blocks.Return(buffer);
+            blocks.Return(spare);
         }
     }
 

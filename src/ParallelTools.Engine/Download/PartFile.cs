@@ -16,6 +16,7 @@ internal sealed class PartFile : IDisposable
 
     private readonly bool _resumable;
     private FileStream? _file;
+    private volatile bool _direct;
 
     private PartFile(string target, string path, bool resumable, FileStream file, long length, string? validator)
     {
@@ -75,13 +76,42 @@ internal sealed class PartFile : IDisposable
         }
     }
 
+    /// <summary>Whether full aligned blocks go straight to disk (<see cref="DirectWrites"/>).</summary>
+    public bool WritesDirect => _direct;
+
+    /// <summary>From now on writes full aligned blocks straight to disk, where the system allows it.</summary>
+    public void StartWritingDirect() => _direct = DirectWrites.TryEnable(Handle);
+
     public void Append(ReadOnlySpan<byte> data)
     {
-        RandomAccess.Write(Handle, data, Length);
+        Write(data, Length);
         Length += data.Length;
     }
 
-    public void WriteAt(ReadOnlySpan<byte> data, long offset) => RandomAccess.Write(Handle, data, offset);
+    public void WriteAt(ReadOnlySpan<byte> data, long offset) => Write(data, offset);
+
+    // Any write a direct write cannot take (a short last block, a resumed file's odd offset) switches
+    // the file back to the page cache for good, so concurrent segments never switch it back and forth.
+    private void Write(ReadOnlySpan<byte> data, long offset)
+    {
+        if (_direct && !DirectWrites.Suits(data, offset))
+            StopWritingDirect();
+        try
+        {
+            RandomAccess.Write(Handle, data, offset);
+        }
+        catch (IOException) when (_direct)
+        {
+            StopWritingDirect(); // a file system that takes the mode but refuses the write: write it through the cache
+            RandomAccess.Write(Handle, data, offset);
+        }
+    }
+
+    private void StopWritingDirect()
+    {
+        _direct = false;
+        DirectWrites.Disable(Handle);
+    }
 
     /// <summary>Reserves the whole file for writes at offsets (segmented downloads).</summary>
     public void Preallocate(long length)
@@ -90,7 +120,12 @@ internal sealed class PartFile : IDisposable
         Length = length;
     }
 
-    public int ReadAt(Span<byte> into, long offset) => RandomAccess.Read(Handle, into, offset);
+    public int ReadAt(Span<byte> into, long offset)
+    {
+        if (_direct)
+            StopWritingDirect();
+        return RandomAccess.Read(Handle, into, offset);
+    }
 
     /// <summary>Gives the finished file its final name (replacing an existing one only when asked).</summary>
     public void Commit(bool overwrite)

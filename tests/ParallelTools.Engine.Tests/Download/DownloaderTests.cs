@@ -241,6 +241,41 @@ public sealed class DownloaderTests(TestServerFixture server) : IDisposable
         Assert.Equal(content.Sha256(), Sha256Of(result.Path!));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task DirectWrites_GiveTheSameFile_WholeOrInSegments_WithAnOddLength(int segments)
+    {
+        var content = new FileContent("d.bin", 9_000_001, 1);
+        var options = new DownloadOptions
+        {
+            Destination = _folder, SegmentCount = segments, MinimumSegmentBytes = 1024 * 1024,
+            DirectWriteMinimumBytes = 1, DirectBufferSize = 1024 * 1024,
+        };
+        var result = await Create(options).DownloadAsync(new DownloadRequest { Url = server.Url("/file/d.bin?size=9000001") }, default);
+        Assert.Equal(9_000_001, result.Length);
+        Assert.Equal(content.Sha256(), Sha256Of(result.Path!));
+        Assert.Equal(["d.bin"], FilesLeft());
+    }
+
+    [Fact]
+    public async Task DirectWrites_ARetryContinuesAtTheOddOffsetWhereTheStalledAttemptStopped()
+    {
+        var content = new FileContent("ds.bin", 5_000_000, 1);
+        var options = new DownloadOptions { Destination = _folder, ComputeSha256 = true, DirectWriteMinimumBytes = 1, DirectBufferSize = 1024 * 1024 };
+        var fetch = new FetchOptions
+        {
+            IdleTimeout = TimeSpan.FromMilliseconds(300),
+            Retry = new RetryPolicy { MaximumRetryCount = 1, RetryInterval = TimeSpan.Zero },
+        };
+        var result = await Create(options, fetch)
+            .DownloadAsync(new DownloadRequest { Url = server.Url("/file/ds.bin?size=5000000&stallAfter=2500000") }, default);
+        Assert.Equal(2, result.Attempts);
+        Assert.True(result.Resumed);
+        Assert.Equal(content.Sha256(), result.Sha256);
+        Assert.Equal(content.Sha256(), Sha256Of(result.Path!));
+    }
+
     private void PlantPart(string name, FileContent content, int length, string validator)
     {
         var bytes = new byte[length];
