@@ -19,16 +19,25 @@ internal static class DirectWrites
     private const int GetStatusFlags = 3; // F_GETFL
     private const int SetStatusFlags = 4; // F_SETFL
 
-    // O_DIRECT differs by architecture; elsewhere (other systems, other architectures) there are none.
+    // O_DIRECT differs by architecture; elsewhere (other systems, 32-bit) there are none.
     private static readonly int DirectFlag = !OperatingSystem.IsLinux() ? 0 : RuntimeInformation.ProcessArchitecture switch
     {
-        Architecture.X64 or Architecture.X86 => 0x4000,
-        Architecture.Arm64 or Architecture.Arm => 0x10000,
+        Architecture.X64 => 0x4000,
+        Architecture.Arm64 => 0x10000,
         _ => 0,
     };
 
-    /// <summary>Switches the file to direct writes; false when the system or file system has none.</summary>
-    public static bool TryEnable(SafeFileHandle file) => DirectFlag != 0 && SetFlag(file, on: true);
+    // Local disk file systems whose direct writes are plain and fast: ext2/3/4 and XFS. Elsewhere a
+    // direct write may mean a round trip to a server (NFS, FUSE), a fallback or a checksum caveat (Btrfs).
+    private const long Ext4Magic = 0xEF53;
+    private const long XfsMagic = 0x58465342;
+
+    /// <summary>
+    /// Switches the file to direct writes; false (and unchanged) on other systems and on file systems
+    /// other than ext2/3/4 and XFS.
+    /// </summary>
+    public static bool TryEnable(SafeFileHandle file) =>
+        DirectFlag != 0 && (FileSystemType(file) is Ext4Magic or XfsMagic) && SetFlag(file, on: true);
 
     /// <summary>Switches the file back to writes through the page cache.</summary>
     public static void Disable(SafeFileHandle file)
@@ -59,6 +68,16 @@ internal static class DirectWrites
 
     private static int Descriptor(SafeFileHandle file) => (int)file.DangerousGetHandle();
 
+    // statfs's first field, f_type, is a long on 64-bit Linux; the struct is 120 bytes there.
+    private static unsafe long FileSystemType(SafeFileHandle file)
+    {
+        long* statfs = stackalloc long[32];
+        return fstatfs(Descriptor(file), statfs) == 0 ? statfs[0] : 0;
+    }
+
     [DllImport("libc", SetLastError = true)]
     private static extern int fcntl(int fd, int command, int argument);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern unsafe int fstatfs(int fd, long* buffer);
 }

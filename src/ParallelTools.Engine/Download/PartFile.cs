@@ -17,6 +17,7 @@ internal sealed class PartFile : IDisposable
     private readonly bool _resumable;
     private FileStream? _file;
     private volatile bool _direct;
+    private bool _committed;
 
     private PartFile(string target, string path, bool resumable, FileStream file, long length, string? validator)
     {
@@ -136,6 +137,7 @@ internal sealed class PartFile : IDisposable
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(Path, Published); // deliberately, not whatever the private mode was
         File.Move(Path, Target, overwrite);
+        _committed = true; // the .part path no longer names anything of ours
         if (_resumable)
             File.Delete(ValidatorPath);
     }
@@ -143,6 +145,8 @@ internal sealed class PartFile : IDisposable
     /// <summary>Closes it, and removes it unless it is kept to resume (some bytes and a validator).</summary>
     public void Abandon()
     {
+        if (_committed)
+            return;
         if (_resumable && Length > 0 && Validator is not null)
             Close();
         else

@@ -48,6 +48,25 @@ public sealed class DirectWritesTests : IDisposable
         Assert.True(FlagsInFdInfo(file) is not { } off || (off & DirectOnX64) == 0);
     }
 
+    [Fact]
+    public void FileSystemsOtherThanExt4AndXfs_KeepTheirWritesThroughTheCache()
+    {
+        // tmpfs (Linux's /dev/shm) takes O_DIRECT since Linux 6.6, but is not a disk: it is left alone.
+        if (!File.Exists("/proc/mounts") || !File.ReadLines("/proc/mounts").Any(l => l.Split(' ') is [_, "/dev/shm", "tmpfs", ..]))
+            return; // no tmpfs to try: nothing to show on this system
+        string path = $"/dev/shm/pt-direct-{Guid.NewGuid():N}";
+        try
+        {
+            using var file = File.Create(path);
+            Assert.False(DirectWrites.TryEnable(file.SafeFileHandle));
+            Assert.False(DirectWrites.IsEnabled(file.SafeFileHandle));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [FactWhereDirectWrites]
     public void PartFile_WritesFullAlignedBlocksDirect_AndTheShortLastBlockThroughTheCache()
     {

@@ -265,7 +265,7 @@ public sealed class DownloaderTests(TestServerFixture server) : IDisposable
         var options = new DownloadOptions { Destination = _folder, ComputeSha256 = true, DirectWriteMinimumBytes = 1, DirectBufferSize = 1024 * 1024 };
         var fetch = new FetchOptions
         {
-            IdleTimeout = TimeSpan.FromMilliseconds(300),
+            IdleTimeout = TimeSpan.FromSeconds(1), // the stall's detection: wide, so a busy machine's slow start is no stall
             Retry = new RetryPolicy { MaximumRetryCount = 1, RetryInterval = TimeSpan.Zero },
         };
         var result = await Create(options, fetch)
