@@ -189,6 +189,18 @@ $Base/file/m2.bin?size=100000,two.bin,$('0' * 64)
         Get-Names $Folder | Should -Be @('seg.bin')
     }
 
+    It 'writes a file of 64 MiB or more (past the page cache on Linux) whole, in one stream or in segments' {
+        $size = 64MB + 12345 # a short last block, written through the cache
+        $expected = (Get-ServerHash "big.bin?size=$size").ToUpper()
+        $r = Invoke-ThreadedDownload "$Base/file/big.bin?size=$size" -Destination $Folder -ComputeSha256
+        $r.Length | Should -Be $size
+        $r.Sha256.ToUpper() | Should -Be $expected
+        (Get-FileHash $r.Path -Algorithm SHA256).Hash | Should -Be $expected
+        $s = Invoke-ThreadedDownload "$Base/file/big.bin?size=$size" -Destination $Folder -OutFile 'segments.bin' -SegmentCount 3
+        (Get-FileHash $s.Path -Algorithm SHA256).Hash | Should -Be $expected
+        Get-Names $Folder | Should -Be @('big.bin', 'segments.bin')
+    }
+
     It 'sends -Headers, and per-row Headers from the input' {
         Invoke-ThreadedDownload "$Base/echo" -Destination $Folder -OutFile 'a.json' -Headers @{ 'X-Trace' = 'abc' } | Out-Null
         (Get-Content (Join-Path $Folder 'a.json') -Raw | ConvertFrom-Json -AsHashtable).headers['X-Trace'] | Should -Be 'abc'
