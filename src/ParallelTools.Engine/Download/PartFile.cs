@@ -97,11 +97,12 @@ internal sealed class PartFile : IDisposable
     {
         if (_direct && !DirectWrites.Suits(data, offset))
             StopWritingDirect();
+        bool direct = _direct; // another segment may switch the mode off meanwhile
         try
         {
             RandomAccess.Write(Handle, data, offset);
         }
-        catch (IOException) when (_direct)
+        catch (IOException) when (direct)
         {
             StopWritingDirect(); // a file system that takes the mode but refuses the write: write it through the cache
             RandomAccess.Write(Handle, data, offset);
