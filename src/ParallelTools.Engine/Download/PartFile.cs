@@ -65,7 +65,11 @@ internal sealed class PartFile : IDisposable
     /// <summary>Starts over at byte 0 (a full response instead of the asked range).</summary>
     public void Restart(string? validator)
     {
-        RandomAccess.SetLength(Handle, 0);
+        // Only a file with bytes in it is truncated: on ext4, truncating even an empty file marks it
+        // to have all its data flushed when it is closed (auto_da_alloc), in the closing thread.
+        // Measured: 1 GiB in 1 MiB writes took 0.50-0.62 s after such a truncate, 0.17-0.21 s without.
+        if (RandomAccess.GetLength(Handle) > 0)
+            RandomAccess.SetLength(Handle, 0);
         Length = 0;
         Validator = validator;
         if (_resumable)
