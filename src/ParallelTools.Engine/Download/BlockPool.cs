@@ -17,14 +17,8 @@ internal sealed class BlockPool
         if (_free.TryGetValue(size, out var free) && free.TryTake(out var block))
             return block;
         byte[] array = GC.AllocateUninitializedArray<byte>(size + DirectWrites.Alignment, pinned: true);
-        return new ArraySegment<byte>(array, OffsetToAlignment(array), size);
+        return new ArraySegment<byte>(array, DirectWrites.BytesToAlignment(array), size);
     }
 
     public void Return(ArraySegment<byte> block) => _free.GetOrAdd(block.Count, _ => []).Add(block);
-
-    private static unsafe int OffsetToAlignment(byte[] pinned)
-    {
-        fixed (byte* start = pinned)
-            return (int)((DirectWrites.Alignment - (nint)start % DirectWrites.Alignment) % DirectWrites.Alignment);
-    }
 }

@@ -51,10 +51,14 @@ internal static class DirectWrites
         DirectFlag != 0 && (fcntl(Descriptor(file), GetStatusFlags, 0) & DirectFlag) != 0;
 
     /// <summary>Whether a direct write can take these bytes at this offset.</summary>
-    public static unsafe bool Suits(ReadOnlySpan<byte> data, long offset)
+    public static bool Suits(ReadOnlySpan<byte> data, long offset) =>
+        data.Length % Alignment == 0 && offset % Alignment == 0 && BytesToAlignment(data) == 0;
+
+    /// <summary>How many bytes into <paramref name="data"/> the first aligned address is (data whose address cannot move).</summary>
+    public static unsafe int BytesToAlignment(ReadOnlySpan<byte> data)
     {
         fixed (byte* address = data)
-            return data.Length % Alignment == 0 && offset % Alignment == 0 && (nint)address % Alignment == 0;
+            return (int)((Alignment - (nint)address % Alignment) % Alignment);
     }
 
     private static bool SetFlag(SafeFileHandle file, bool on)

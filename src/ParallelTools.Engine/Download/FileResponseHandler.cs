@@ -69,8 +69,8 @@ internal sealed class FileResponseHandler(
             await CopySegmentsAsync(exchange, length, cancellationToken).ConfigureAwait(false);
             return Commit(exchange, null);
         }
-        if (Part.Length == 0 && response.Content.Headers.ContentLength >= options.DirectWriteMinimumBytes)
-            OnDisk(exchange, Part.StartWritingDirect);
+        if (Part.Length == 0)
+            StartWritingDirectIfLarge(exchange, response.Content.Headers.ContentLength);
 
         using var hash = request.ExpectedSha256 is not null || options.ComputeSha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         if (hash is not null && Part.Length > 0)
@@ -107,8 +107,7 @@ internal sealed class FileResponseHandler(
         try
         {
             OnDisk(exchange, () => part.Preallocate(length));
-            if (length >= options.DirectWriteMinimumBytes)
-                OnDisk(exchange, part.StartWritingDirect);
+            StartWritingDirectIfLarge(exchange, length);
             var segments = new List<Task>();
             for (int i = 0; i < options.SegmentCount; i++)
             {
@@ -149,6 +148,13 @@ internal sealed class FileResponseHandler(
             failed.Cancel(); // the other segments stop at once
             throw;
         }
+    }
+
+    // A large body goes past the page cache (DirectWrites); a smaller one, or one of unknown length, through it.
+    private void StartWritingDirectIfLarge(HttpExchange exchange, long? length)
+    {
+        if (length >= options.DirectWriteMinimumBytes)
+            OnDisk(exchange, Part!.StartWritingDirect);
     }
 
     private Action<ArraySegment<byte>> WriteFrom(long offset) => block =>
