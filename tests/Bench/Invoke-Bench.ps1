@@ -2,10 +2,8 @@
 # Each peer runs as its own process under measure.py, which reports the whole process's wall time,
 # CPU time and peak memory; each peer also reports its own timed phase ("<items> <seconds>", plus
 # the phase's CPU seconds when the peer does more than the timed work, such as a warm-up pass).
-# Each peer runs -Runs times, one run after another, and its row is the median run (by timed phase),
-# with the fastest and slowest beside it: one run of half a second on a small shared machine is
-# mostly noise. A peer whose runs take over PeerBudgetSec in all stops sooner (the slow peers, far
-# off in their ratios); with an even count the slower middle run is taken.
+# Each peer runs -Runs times and its row is the median run (PeerRuns.ps1): one run of half a second
+# on a small shared machine is mostly noise.
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $TestServerDll,
@@ -20,6 +18,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot '../TestServer.ps1')
+. (Join-Path $PSScriptRoot 'PeerRuns.ps1')
 
 $script:Python = (Get-Command python3 -ErrorAction SilentlyContinue).Source
 $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
@@ -55,32 +54,25 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command, [swit
         if ($Before) { & $Before }
         $null = Measure-PeerRun $Command $Expected
     }
-    $measured = [System.Collections.Generic.List[object]]::new()
-    $spentSec = 0.0
-    while ($measured.Count -lt $Runs -and ($measured.Count -eq 0 -or $spentSec -lt $PeerBudgetSec)) {
-        if ($Before) { & $Before }
-        $run = Measure-PeerRun $Command $Expected
-        if (-not $run.Ok) {
-            Write-Host "  (${Name} failed: $($run.Why))"
-            return
-        }
-        $measured.Add($run)
-        $spentSec += $run.ProcessSec
+    $measured = Invoke-PeerRuns $Runs $PeerBudgetSec { Measure-PeerRun $Command $Expected }.GetNewClosure() $Before
+    if (-not $measured[0].Ok) {
+        Write-Host "  (${Name} failed: $($measured[0].Why))"
+        return
     }
-    $sorted = @($measured | Sort-Object Seconds)
-    $median = $sorted[[math]::Floor($sorted.Count / 2)]
+    $summary = Get-MedianRun $measured
+    $median = $summary.Median
     $rate = $Expected / $median.Seconds
     [pscustomobject]@{
         Peer          = $Name
         Items         = $Expected
         TimedSec      = [math]::Round($median.Seconds, 3)
-        Runs          = $sorted.Count
-        TimedRange    = '{0:0.000}-{1:0.000}' -f $sorted[0].Seconds, $sorted[-1].Seconds
+        Runs          = $summary.Count
+        TimedRange    = '{0:0.000}-{1:0.000}' -f $summary.Fastest, $summary.Slowest
         PerSecond     = [math]::Round($rate, $rate -lt 100 ? 2 : 0)
         ProcessSec    = [math]::Round($median.ProcessSec, 2)
         CpuMsPerItem  = [math]::Round($median.Cpu * 1000 / $Expected, 3)
         TimedCpuSec   = [math]::Round($median.TimedCpu, 3)
-        PeakMB        = [math]::Round(($sorted.PeakMB | Measure-Object -Maximum).Maximum)
+        PeakMB        = [math]::Round(($measured.PeakMB | Measure-Object -Maximum).Maximum)
     }
 }
 
