@@ -156,6 +156,6 @@ if ($ResultsPath) {
         DotNet     = [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
     }
     New-Item -ItemType Directory -Force -Path (Split-Path $ResultsPath) | Out-Null
-    [ordered]@{ Machine = $machine; Rows = $Results } | ConvertTo-Json -Depth 4 | Set-Content $ResultsPath
+    [ordered]@{ Machine = $machine; PeerBudgetSec = $PeerBudgetSec; Rows = $Results } | ConvertTo-Json -Depth 4 | Set-Content $ResultsPath
     Write-Host "Results saved to $ResultsPath"
 }

@@ -102,12 +102,17 @@ Describe 'Update-AboutFigures.ps1' {
         }
     }
 
-    It 'says the rates are medians of repeated runs when the run repeated its peers, and one run otherwise' {
+    It 'says the rates are medians of repeated runs when the run repeated its peers, with the run''s budget per peer, and one run otherwise' {
         $repeated = Join-Path $Folder 'repeated.json'
         $run = Get-Content $Results -Raw | ConvertFrom-Json
         $run.Rows | ForEach-Object { $_ | Add-Member -NotePropertyName Runs -NotePropertyValue 3 }
         $run | ConvertTo-Json -Depth 4 | Set-Content $repeated
-        foreach ($case in @{ Path = $repeated; Says = 'median of a peer''s timed runs \(3,' }, @{ Path = $Results; Says = 'One run on a small shared machine' }) {
+        $run | Add-Member -NotePropertyName PeerBudgetSec -NotePropertyValue 7
+        $budgeted = Join-Path $Folder 'budgeted.json'
+        $run | ConvertTo-Json -Depth 4 | Set-Content $budgeted
+        foreach ($case in @{ Path = $repeated; Says = 'median of a peer''s timed runs \(3,.* took over the budget in all' },
+            @{ Path = $budgeted; Says = 'median of a peer''s timed runs \(3,.* took over 7 s in all' },
+            @{ Path = $Results; Says = 'One run on a small shared machine' }) {
             $about = Join-Path $Folder 'runs.txt'
             Copy-Item $Source $about
             & $Generator -ResultsPath $case.Path -AboutPath $about 6>$null

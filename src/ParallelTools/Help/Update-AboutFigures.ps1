@@ -30,8 +30,10 @@ function Get-FiguresLines($Results) {
     '    "Ours x" is the first row''s rate over each row''s rate (above 1: ParallelTools is faster).'
     $runs = @($Results.Rows | ForEach-Object { $_.PSObject.Properties['Runs'] ? [int]$_.Runs : 1 } | Measure-Object -Maximum).Maximum
     if ($runs -gt 1) {
+        # A run from before the results carried the budget says it without the figure.
+        $budget = $Results.PSObject.Properties['PeerBudgetSec'] ? "over $($Results.PeerBudgetSec) s" : 'over the budget'
         "    Each rate is the median of a peer's timed runs ($runs, one after another; fewer for a peer"
-        '    whose runs took over 20 s in all): a small shared machine is noisy, so rerun before'
+        "    whose runs took $budget in all): a small shared machine is noisy, so rerun before"
         '    trusting a small difference.'
     }
     else { '    One run on a small shared machine: rerun before trusting a small difference.' }
