@@ -18,7 +18,6 @@ public sealed class Downloader
     private readonly Fetcher _fetcher;
     private readonly DownloadOptions _options;
     private readonly NameReservations _names = new();
-    private readonly BlockPool _blocks = new();
 
     public Downloader(Fetcher fetcher, DownloadOptions options)
     {
@@ -44,7 +43,7 @@ public sealed class Downloader
             return DownloadResult.Skipped(shownUrl, urlTarget); // without a request: the URL names an existing file
 
         bool skip = false;
-        var handler = new FileResponseHandler(request, _options, _fetcher.Options, _blocks, exchange =>
+        var handler = new FileResponseHandler(request, _options, _fetcher.Options, BlockPool.Shared, exchange =>
         {
             if (target is null)
             {
