@@ -72,6 +72,7 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command, [swit
         ProcessSec    = [math]::Round($median.ProcessSec, 2)
         CpuMsPerItem  = [math]::Round($median.Cpu * 1000 / $Expected, 3)
         TimedCpuSec   = [math]::Round($median.TimedCpu, 3)
+        TimedJitSec   = $null -eq $median.TimedJit ? $null : [math]::Round($median.TimedJit, 3)
         PeakMB        = [math]::Round(($measured.PeakMB | Measure-Object -Maximum).Maximum)
     }
 }
@@ -80,14 +81,16 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command, [swit
 function Measure-PeerRun([string[]] $Command, [int] $Expected) {
     $line = & $Python (Join-Path $PSScriptRoot 'measure.py') @Command | Select-Object -Last 1
     $m = $line | ConvertFrom-Json
-    # The peer's last line: "<items> <timed seconds>", and optionally the CPU seconds of its timed phase.
-    $items, $seconds, $timedCpu = -split ("$($m.stdout)" -split '\r?\n' | Select-Object -Last 1)
+    # The peer's last line: "<items> <timed seconds>", and optionally the CPU seconds of its timed phase
+    # and the seconds the .NET runtime spent compiling in it.
+    $items, $seconds, $timedCpu, $timedJit = -split ("$($m.stdout)" -split '\r?\n' | Select-Object -Last 1)
     if ($m.exit -ne 0 -or [int]$items -ne $Expected) {
         return [pscustomobject]@{ Ok = $false; Why = "exit $($m.exit), $items of $Expected items" }
     }
     [pscustomobject]@{
         Ok = $true; Seconds = [double]$seconds; ProcessSec = [double]$m.wall; Cpu = [double]$m.cpu
         TimedCpu = $timedCpu ? [double]$timedCpu : [double]$m.cpu; PeakMB = [double]$m.peak_mb
+        TimedJit = $timedJit ? [double]$timedJit : $null
     }
 }
 
@@ -123,10 +126,12 @@ function Write-Ratios($Rows, [string] $Rate = 'PerSecond', [string] $Cost = 'Cpu
                 Section = $Section; Peer = $row.Peer; Items = $row.Items; TimedSec = $row.TimedSec
                 Runs = $row.Runs; TimedRange = $row.TimedRange
                 RateName = $Rate; Rate = $row.$Rate; OursIsFaster = $row.OursIsFaster
-                CostName = $Cost; Cost = $row.$Cost; PeakMB = $row.PeakMB
+                CostName = $Cost; Cost = $row.$Cost; PeakMB = $row.PeakMB; TimedJitSec = $row.TimedJitSec
             })
     }
-    $Rows | Format-Table Peer, Items, TimedSec, Runs, TimedRange, $Rate, OursIsFaster, ProcessSec, $Cost, PeakMB -AutoSize |
+    $columns = @('Peer', 'Items', 'TimedSec', 'Runs', 'TimedRange', $Rate, 'OursIsFaster', 'ProcessSec', $Cost, 'PeakMB')
+    if ($Rows | Where-Object { $null -ne $_.TimedJitSec }) { $columns += 'TimedJitSec' } # the runtime compiling in the timed phase
+    $Rows | Format-Table $columns -AutoSize |
         Out-String -Width 240 | Out-Host
 }
 

@@ -1,9 +1,11 @@
 # Scenario "download": 200 files of 1 MiB at concurrency 16, and one 1 GiB file, served from disk by
 # the test server (/static), written to disk by each peer. Files are generated here and deleted after.
-# Invoke-ThreadedDownload reports a timed phase after a warm-up pass over the same URLs (as the fetch
-# scenario does); the native peers time their whole run; ProcessSec is every peer's whole process.
+# Invoke-ThreadedDownload reports its median of three timed passes after a warm-up pass over the same
+# URLs, in one process (download_ours.ps1); the native peers time their whole run; ProcessSec is every
+# peer's whole process.
 # CpuSecPerGiB is the CPU of the timed phase (user and system, every thread) per GiB written: the
 # pwsh peers measure their own phase, the native peers are their whole process.
+# TimedJitSec (pwsh peers): the part of that CPU the .NET runtime spent compiling, most of it pwsh's own code.
 param([Parameter(Mandatory)] [string] $Base)
 
 $work = Join-Path ([IO.Path]::GetTempPath()) "pt-bench-download-$PID"

@@ -1,8 +1,10 @@
-# Invoke-WebRequest -OutFile as a peer process (ForEach-Object -Parallel for many URLs); prints "<files> <seconds> <CPU seconds>".
+# Invoke-WebRequest -OutFile as a peer process (ForEach-Object -Parallel for many URLs); prints "<files> <seconds> <CPU seconds> <JIT seconds>"
+# (the runtime compiling during the timed phase, as in download_ours.ps1).
 param([string] $UrlFile, [string] $Out, [int] $ThrottleLimit)
 $ProgressPreference = 'SilentlyContinue'
 Import-Module Microsoft.PowerShell.Utility # Measure-Object's module, before the timer: its first use autoloads it (about 0.1 s)
 $urls = [IO.File]::ReadAllLines($UrlFile)
+$jit = [System.Runtime.JitInfo]::GetCompilationTime($false)
 $cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
 $watch = [Diagnostics.Stopwatch]::StartNew()
 if ($urls.Count -eq 1) {
@@ -14,4 +16,7 @@ else {
         Invoke-WebRequest $_ -OutFile (Join-Path $using:Out ($_ -split '/')[-1])
     }
 }
-"$(@(Get-ChildItem $Out -File).Count) $($watch.Elapsed.TotalSeconds) $(([Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - $cpu).TotalSeconds)"
+$seconds = $watch.Elapsed.TotalSeconds
+$cpu = ([Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - $cpu).TotalSeconds
+$jit = ([System.Runtime.JitInfo]::GetCompilationTime($false) - $jit).TotalSeconds
+"$(@(Get-ChildItem $Out -File).Count) $seconds $cpu $jit"
