@@ -226,7 +226,10 @@ Describe 'Invoke-ProcessMap warm workers' {
         # Kept workers ran the worker loop once on dummy items; none of its variables is left for the call
         # (the call's own set-up defines __ptArguments before -InitializationScript runs, as in a new worker).
         $init = { $global:leftover = @(Get-Variable -Scope Global -Name __pt* -Exclude __ptArguments -ErrorAction Ignore).Name -join ',' }
+        # Each item takes 0.1 s, so one worker cannot finish them all before the other has run the call's
+        # set-up: with instant items, a run on a loaded machine saw the first worker take all 20.
         $pids = 1..20 | Invoke-ProcessMap -ThrottleLimit 2 -BatchSize 1 -KeepWarmSec 3 -InitializationScript $init {
+            Start-Sleep -Milliseconds 100
             if (Test-Path variable:fromFirstCall) { 'state leaked' } elseif ($leftover) { "left: $leftover" } else { $PID } }
         $pids | Should -Not -Contain 'state leaked'
         $pids | Where-Object { "$_" -like 'left:*' } | Should -BeNullOrEmpty
