@@ -4,19 +4,16 @@ param([string] $UrlFile, [string] $Out, [int] $ThrottleLimit)
 $ProgressPreference = 'SilentlyContinue'
 Import-Module Microsoft.PowerShell.Utility # Measure-Object's module, before the timer: its first use autoloads it (about 0.1 s)
 $urls = [IO.File]::ReadAllLines($UrlFile)
-$jit = [System.Runtime.JitInfo]::GetCompilationTime($false)
-$cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
-$watch = [Diagnostics.Stopwatch]::StartNew()
-if ($urls.Count -eq 1) {
-    Invoke-WebRequest $urls[0] -OutFile (Join-Path $Out ($urls[0] -split '/')[-1])
-}
-else {
-    $urls | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel {
-        $ProgressPreference = 'SilentlyContinue'
-        Invoke-WebRequest $_ -OutFile (Join-Path $using:Out ($_ -split '/')[-1])
+. (Join-Path $PSScriptRoot 'TimedPhase.ps1')
+$phase = Measure-TimedPhase {
+    if ($urls.Count -eq 1) {
+        Invoke-WebRequest $urls[0] -OutFile (Join-Path $Out ($urls[0] -split '/')[-1])
+    }
+    else {
+        $urls | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel {
+            $ProgressPreference = 'SilentlyContinue'
+            Invoke-WebRequest $_ -OutFile (Join-Path $using:Out ($_ -split '/')[-1])
+        }
     }
 }
-$seconds = $watch.Elapsed.TotalSeconds
-$cpu = ([Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - $cpu).TotalSeconds
-$jit = ([System.Runtime.JitInfo]::GetCompilationTime($false) - $jit).TotalSeconds
-"$(@(Get-ChildItem $Out -File).Count) $seconds $cpu $jit"
+"$(@(Get-ChildItem $Out -File).Count) $($phase.Seconds) $($phase.Cpu) $($phase.Jit)"

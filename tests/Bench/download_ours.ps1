@@ -13,23 +13,16 @@ $urls = [IO.File]::ReadAllLines($UrlFile)
 $options = @{ SegmentCount = $SegmentCount }
 if ($ThrottleLimit -gt 0) { $options.ThrottleLimit = $ThrottleLimit }
 
+. (Join-Path $PSScriptRoot 'TimedPhase.ps1')
+. (Join-Path $PSScriptRoot 'PeerRuns.ps1') # Get-MedianRun
+
 function Invoke-Pass([string] $Destination) {
-    $jit = [System.Runtime.JitInfo]::GetCompilationTime($false)
-    $cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
-    $watch = [Diagnostics.Stopwatch]::StartNew()
-    $count = ($urls | Invoke-ThreadedDownload -Destination $Destination @options | Measure-Object).Count
-    $pass = [pscustomobject]@{
-        Count   = $count
-        Seconds = $watch.Elapsed.TotalSeconds
-        Cpu     = ([Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - $cpu).TotalSeconds
-        Jit     = ([System.Runtime.JitInfo]::GetCompilationTime($false) - $jit).TotalSeconds
-    }
+    $pass = Measure-TimedPhase { ($urls | Invoke-ThreadedDownload -Destination $Destination @options | Measure-Object).Count }
     Remove-Item $Destination -Recurse
     if (-not $IsWindows) { sync }
     $pass
 }
 
 $null = Invoke-Pass (Join-Path $Out 'warm-up')
-$passes = @(foreach ($i in 1..$TimedPasses) { Invoke-Pass (Join-Path $Out "pass-$i") } ) | Sort-Object Seconds
-$median = $passes[[math]::Floor($passes.Count / 2)]
-"$($median.Count) $($median.Seconds) $($median.Cpu) $($median.Jit)"
+$median = (Get-MedianRun @(foreach ($i in 1..$TimedPasses) { Invoke-Pass (Join-Path $Out "pass-$i") })).Median
+"$($median.Result) $($median.Seconds) $($median.Cpu) $($median.Jit)"

@@ -22,7 +22,6 @@ internal sealed class BlockPool
     private readonly Func<long> _clockMilliseconds;
     private readonly Timer _trimTimer;
     private long _lastUse;
-    private bool _trimArmed;
 
     public BlockPool(long maxKeptBytes = 64L * 1024 * 1024, TimeSpan? keepIdle = null, Func<long>? clockMilliseconds = null)
     {
@@ -62,15 +61,12 @@ internal sealed class BlockPool
             _lastUse = _clockMilliseconds();
             if (KeptBytes + block.Array!.Length > MaxKeptBytes)
                 return;
+            if (KeptBytes == 0) // the first kept block: from now on the pool checks for idleness
+                _trimTimer.Change(KeepIdle, Timeout.InfiniteTimeSpan);
             if (!_free.TryGetValue(block.Count, out var free))
                 _free[block.Count] = free = new Stack<ArraySegment<byte>>();
             free.Push(block);
             KeptBytes += block.Array.Length;
-            if (!_trimArmed)
-            {
-                _trimArmed = true;
-                _trimTimer.Change(KeepIdle, Timeout.InfiniteTimeSpan);
-            }
         }
     }
 
@@ -81,14 +77,13 @@ internal sealed class BlockPool
         {
             long idleFor = _clockMilliseconds() - _lastUse;
             long wait = (long)KeepIdle.TotalMilliseconds - idleFor;
-            if (wait > 0)
+            if (wait > 0 && KeptBytes > 0)
             {
                 _trimTimer.Change(TimeSpan.FromMilliseconds(wait), Timeout.InfiniteTimeSpan);
                 return;
             }
             _free.Clear();
             KeptBytes = 0;
-            _trimArmed = false;
         }
     }
 }
