@@ -73,6 +73,7 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command, [swit
         CpuMsPerItem  = [math]::Round($median.Cpu * 1000 / $Expected, 3)
         TimedCpuSec   = [math]::Round($median.TimedCpu, 3)
         TimedJitSec   = $null -eq $median.TimedJit ? $null : [math]::Round($median.TimedJit, 3)
+        WarmUps       = $median.WarmUps
         PeakMB        = [math]::Round(($measured.PeakMB | Measure-Object -Maximum).Maximum)
     }
 }
@@ -81,16 +82,16 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command, [swit
 function Measure-PeerRun([string[]] $Command, [int] $Expected) {
     $line = & $Python (Join-Path $PSScriptRoot 'measure.py') @Command | Select-Object -Last 1
     $m = $line | ConvertFrom-Json
-    # The peer's last line: "<items> <timed seconds>", and optionally the CPU seconds of its timed phase
-    # and the seconds the .NET runtime spent compiling in it.
-    $items, $seconds, $timedCpu, $timedJit = -split ("$($m.stdout)" -split '\r?\n' | Select-Object -Last 1)
+    # The peer's last line: "<items> <timed seconds>", and optionally the CPU seconds of its timed phase,
+    # the seconds the .NET runtime spent compiling in it and how many warm-up passes came before it.
+    $items, $seconds, $timedCpu, $timedJit, $warmUps = -split ("$($m.stdout)" -split '\r?\n' | Select-Object -Last 1)
     if ($m.exit -ne 0 -or [int]$items -ne $Expected) {
         return [pscustomobject]@{ Ok = $false; Why = "exit $($m.exit), $items of $Expected items" }
     }
     [pscustomobject]@{
         Ok = $true; Seconds = [double]$seconds; ProcessSec = [double]$m.wall; Cpu = [double]$m.cpu
         TimedCpu = $timedCpu ? [double]$timedCpu : [double]$m.cpu; PeakMB = [double]$m.peak_mb
-        TimedJit = $timedJit ? [double]$timedJit : $null
+        TimedJit = $timedJit ? [double]$timedJit : $null; WarmUps = $warmUps ? [int]$warmUps : $null
     }
 }
 
@@ -127,10 +128,12 @@ function Write-Ratios($Rows, [string] $Rate = 'PerSecond', [string] $Cost = 'Cpu
                 Runs = $row.Runs; TimedRange = $row.TimedRange
                 RateName = $Rate; Rate = $row.$Rate; OursIsFaster = $row.OursIsFaster
                 CostName = $Cost; Cost = $row.$Cost; PeakMB = $row.PeakMB; TimedJitSec = $row.TimedJitSec
+                WarmUps = $row.WarmUps
             })
     }
     $columns = @('Peer', 'Items', 'TimedSec', 'Runs', 'TimedRange', $Rate, 'OursIsFaster', 'ProcessSec', $Cost, 'PeakMB')
     if ($Rows | Where-Object { $null -ne $_.TimedJitSec }) { $columns += 'TimedJitSec' } # the runtime compiling in the timed phase
+    if ($Rows | Where-Object { $null -ne $_.WarmUps }) { $columns += 'WarmUps' } # warm-up passes before it (Measure-WarmPhase)
     $Rows | Format-Table $columns -AutoSize |
         Out-String -Width 240 | Out-Host
 }

@@ -1,8 +1,8 @@
 # Scenario "download": 200 files of 1 MiB at concurrency 16, and one 1 GiB file, served from disk by
 # the test server (/static), written to disk by each peer. Files are generated here and deleted after.
-# Invoke-ThreadedDownload reports its median of three timed passes after a warm-up pass over the same
-# URLs, in one process (download_ours.ps1); the native peers time their whole run; ProcessSec is every
-# peer's whole process.
+# The pwsh peers (Invoke-ThreadedDownload, Invoke-WebRequest) report their median of three timed
+# passes after warm-up passes over the same URLs, in one process (Measure-WarmPhase in TimedPhase.ps1);
+# the native peers time their whole run; ProcessSec is every peer's whole process.
 # CpuSecPerGiB is the CPU of the timed phase (user and system, every thread) per GiB written: the
 # pwsh peers measure their own phase, the native peers are their whole process.
 # TimedJitSec (pwsh peers): the part of that CPU the .NET runtime spent compiling, most of it pwsh's own code.
