@@ -38,8 +38,9 @@ function Write-Section([string] $Title) {
 
 # Runs one peer; returns a row, or $null (with a note) when the peer cannot run here. -IlOnly: a
 # PowerShell peer (Command starts with $Pwsh) run on the IL-only pwsh instead, in a run that has one.
-# -Before: run before each run of the command (a download peer's empty folder).
-function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command, [switch] $IlOnly, [scriptblock] $Before) {
+# -Before: run before each run of the command (a download peer's empty folder). -BudgetSec: no
+# further run starts once the runs' processes took that long (Invoke-PeerRuns).
+function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command, [switch] $IlOnly, [scriptblock] $Before, [double] $BudgetSec = $PeerBudgetSec) {
     if ($IlOnly) {
         if (-not $IlOnlyPwsh) { return }
         $Name += ', IL-only pwsh'
@@ -54,7 +55,7 @@ function Invoke-Peer([string] $Name, [int] $Expected, [string[]] $Command, [swit
         if ($Before) { & $Before }
         $null = Measure-PeerRun $Command $Expected
     }
-    $measured = Invoke-PeerRuns $Runs $PeerBudgetSec { Measure-PeerRun $Command $Expected }.GetNewClosure() $Before
+    $measured = Invoke-PeerRuns $Runs $BudgetSec { Measure-PeerRun $Command $Expected }.GetNewClosure() $Before
     if (-not $measured[0].Ok) {
         Write-Host "  (${Name} failed: $($measured[0].Why))"
         return
