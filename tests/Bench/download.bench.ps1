@@ -102,6 +102,9 @@ try {
         if (Get-Command curl -ErrorAction SilentlyContinue) {
             Invoke-DownloadPeer 'limit: curl to /dev/null (no disk)' 1 1GB @('bash', (Join-Path $PSScriptRoot 'download_limit.sh'), $bigUrlFile)
         }
+        if ($IsLinux) {
+            Invoke-DownloadPeer 'limit: dd, direct 4 MiB writes (no network)' 1 1GB @('bash', (Join-Path $PSScriptRoot 'download_disk_limit.sh'), $out)
+        }
     )
     Write-Ratios $rows -Rate MiBPerSec -Cost CpuSecPerGiB
 }
