@@ -28,14 +28,12 @@ function New-RandomFile([string] $Path, [long] $Bytes) {
 }
 
 # Each peer writes into an empty folder; dirty pages are flushed between peers so none pays for another.
-# The pwsh peers' runs of the 1 GiB file take 10-15 s (warm-up and timed passes): their budget lets three runs count.
 function Invoke-DownloadPeer([string] $Name, [int] $Expected, [long] $Bytes, [string[]] $Command, [switch] $IlOnly) {
-    $budgetSec = $Bytes -ge 1GB ? 3 * 15 : $PeerBudgetSec
     $emptyOut = {
         Remove-Item (Join-Path $out '*') -Recurse -Force -ErrorAction SilentlyContinue
         if (-not $IsWindows) { sync }
     }
-    $row = Invoke-Peer $Name $Expected $Command -IlOnly:$IlOnly -Before $emptyOut -BudgetSec $budgetSec
+    $row = Invoke-Peer $Name $Expected $Command -IlOnly:$IlOnly -Before $emptyOut
     if ($row) {
         $gib = $Bytes / 1GB
         $row | Add-Member -NotePropertyName MiBPerSec -NotePropertyValue ([math]::Round($Bytes / 1MB / $row.TimedSec))
