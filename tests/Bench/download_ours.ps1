@@ -1,7 +1,7 @@
 # Invoke-ThreadedDownload as a peer process: warm-up passes over the same URLs (JIT, connections,
 # thread pool), then -TimedPasses passes, each into a folder of its own that is deleted (and synced)
-# after it, untimed (Measure-WarmPhase). Prints the median pass by time:
-# "<files> <seconds> <CPU seconds> <JIT seconds> <warm-up passes>", the JIT seconds being the .NET runtime's compiling
+# after it, untimed (Measure-WarmPhase). Prints the median pass by time: "<files> <seconds>
+# <CPU seconds> <JIT seconds> <warm-up passes>", the JIT seconds being the .NET runtime's compiling
 # during the pass (any thread).
 param([string] $ModulePath, [string] $UrlFile, [string] $Out, [int] $ThrottleLimit, [int] $SegmentCount = 1, [int] $TimedPasses = 3, [int] $MaxWarmUpPasses = 4)
 $ProgressPreference = 'SilentlyContinue'
