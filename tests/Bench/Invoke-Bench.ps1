@@ -1,7 +1,8 @@
 # Runs the benchmark scenarios side by side with their peers, in one run, and prints ratios.
 # Each peer runs as its own process under measure.py, which reports the whole process's wall time,
 # CPU time and peak memory; each peer also reports its own timed phase ("<items> <seconds>", plus
-# the phase's CPU seconds when the peer does more than the timed work, such as a warm-up pass).
+# the phase's CPU seconds when the peer does more than the timed work, such as warm-up passes, and
+# for the pwsh download peers its compile seconds and warm-up passes: see Measure-PeerRun).
 # Each peer runs -Runs times and its row is the median run (PeerRuns.ps1): one run of half a second
 # on a small shared machine is mostly noise.
 param(
